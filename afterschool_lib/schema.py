@@ -159,6 +159,9 @@ class InputSpec:
     references: tuple[tuple[str, str, str], ...] = field(default=())
     # True when columns beyond the declared ones carry data of a known kind (satisfaction items)
     open_columns: bool = False
+    # what a repeated key means: "error" (keep the first, the repeat is an error),
+    # "keep_first" (keep the first, warn) or "keep_latest" (keep the latest submission, warn)
+    on_duplicate: str = "error"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -217,6 +220,7 @@ SURVEY = InputSpec(
     stem="survey",
     title="需求调查",
     key=(STUDENT_ID,),
+    on_duplicate="keep_latest",
     references=((STUDENT_ID, "students", STUDENT_ID),),
     help="家长申请表，每份申请一行；可由问卷星、腾讯问卷导出后整理成本表。",
     columns=(
@@ -343,6 +347,7 @@ ATTENDANCE = InputSpec(
     title="考勤",
     key=(DATE, STUDENT_ID, ITEM),
     optional=True,
+    on_duplicate="keep_first",
     references=((STUDENT_ID, "students", STUDENT_ID),),
     help="课后服务每日考勤，每名学生每天每个项目一行。",
     columns=(
