@@ -1,0 +1,184 @@
+"""The ``afterschool`` command: a thin Chinese front over the library.
+
+Each subcommand parses its arguments, calls the library, and prints Chinese lines; the exit code
+says whether the inputs are usable (0) or not (1). Argument errors exit with 2, as argparse does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .paths import reports_dir, sample_dir
+
+_ARGPARSE_MESSAGES = (
+    ("the following arguments are required: ", "缺少参数："),
+    ("unrecognized arguments: ", "无法识别的参数："),
+    ("invalid choice: ", "无效的选择："),
+    ("expected one argument", "这个选项后面需要一个值"),
+    ("choose from ", "可选："),
+    ("argument ", "参数 "),
+)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="用法：")
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """argparse with its own headings, help flag and error lines in Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):
+        for english, chinese in _ARGPARSE_MESSAGES:
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n（运行 {self.prog} --help 查看用法）\n")
+
+
+def _configure_output() -> None:
+    """Chinese on a Windows console that is not UTF-8 must not crash the command."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def build_parser() -> ChineseParser:
+    parser = ChineseParser(
+        prog="afterschool",
+        description="小学课后服务规划工具包：检查数据、生成学期校历，并按顺序运行各步骤笔记本，导出实施方案等文件。",
+        epilog="例：afterschool run                 用示例学校跑一遍全流程\n"
+               "    afterschool init 2026春季          新建学期文件夹（空白模板）\n"
+               "    afterschool validate 2026春季      检查学期文件夹里的数据",
+    )
+    parser.add_argument("--version", action="version", version=f"afterschool kit {__version__}", help="显示版本号并退出")
+    commands = parser.add_subparsers(title="命令", metavar="命令", dest="command", parser_class=ChineseParser)
+
+    init = commands.add_parser("init", help="新建学期文件夹，放入全部空白模板", description="在 DIR 新建学期文件夹，放入每种数据的空白模板（含填写说明和下拉选项）和 settings.yaml。已有的文件不会被覆盖。")
+    init.add_argument("folder", metavar="DIR", type=Path, help="新学期文件夹的路径（可以是中文名）")
+    init.set_defaults(handler=_cmd_init)
+
+    validate = commands.add_parser("validate", help="检查学期文件夹或单个数据文件", description="检查学期文件夹（或其中一个文件）的数据：每个问题一行，先错误后警告，最后一行是汇总。\n退出码：0 表示可以使用，1 表示有错误。")
+    validate.add_argument("target", metavar="DIR|FILE", type=Path, help="学期文件夹，或其中的一个数据文件")
+    validate.set_defaults(handler=_cmd_validate)
+
+    run = commands.add_parser("run", help="按顺序运行全部步骤笔记本，导出全部文件", description="按顺序运行 notebooks/ 中的每个步骤笔记本，读取 --data 文件夹的数据，把运行后的笔记本和生成的文件写到 --out 文件夹。")
+    run.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
+    run.add_argument("--out", metavar="DIR", type=Path, default=None, help="输出文件夹（默认：reports/<学年学期>/）")
+    run.set_defaults(handler=_cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _configure_output()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    return args.handler(args)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .templates import init_term_folder
+
+    target: Path = args.folder
+    try:
+        written, skipped = init_term_folder(target)
+    except OSError as exc:
+        print(f"无法创建 {target}：{exc.strerror or exc}。请检查路径和权限。", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"已创建 {path}")
+    for path in skipped:
+        print(f"已存在，未覆盖 {path}")
+    print(f"学期文件夹已准备好：{target}。先填写 settings.yaml 和学生名单，再运行 afterschool validate {target}")
+    return 0
+
+
+def _print_problems(problems) -> None:
+    from .problems import sort_problems
+
+    for problem in sort_problems(problems):
+        print(f"[{problem.severity.value}] {problem}")
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import check_file, check_folder
+
+    target: Path = args.target
+    if target.is_dir():
+        check = check_folder(target)
+        _print_problems(check.problems)
+        print(check.summary())
+        return 0 if check.usable else 1
+    if not target.exists():
+        print(f"找不到 {target}：请检查路径。", file=sys.stderr)
+        return 1
+    spec, result, problems = check_file(target)
+    _print_problems(problems)
+    errors = sum(p.is_error for p in problems)
+    if result is not None:
+        print(f"{target.name}（{spec.title}）：数据 {result.rows_read} 行，已读入 {result.rows_kept} 行，"
+              f"未读入 {result.rows_dropped} 行（均已在上面逐行说明），空行 {result.blank_rows} 行；"
+              f"错误 {errors} 个，警告 {len(problems) - errors} 个。（单独检查一个文件时，不检查与其他文件的对应关系。）")
+    else:
+        print(f"{target.name}：错误 {errors} 个，警告 {len(problems) - errors} 个。")
+    return 0 if errors == 0 else 1
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .runner import list_notebooks, notebook_title, run_notebooks
+    from .settings import load_settings
+
+    data_dir: Path = args.data or sample_dir()
+    if not data_dir.is_dir():
+        print(f"找不到数据文件夹 {data_dir}：请检查路径，或先运行 afterschool init {data_dir}", file=sys.stderr)
+        return 1
+    settings, problems = load_settings(data_dir / "settings.yaml")
+    if settings is None:
+        _print_problems(problems)
+        print("学期设置有错误，无法运行。请先改正 settings.yaml。", file=sys.stderr)
+        return 1
+    out_dir: Path = args.out or reports_dir() / _safe_folder_name(settings.term_name or "本学期")
+    notebooks = list_notebooks()
+    print(f"数据：{data_dir}\n输出：{out_dir}\n共 {len(notebooks)} 个步骤")
+    bar = tqdm(total=len(notebooks), unit="步", ncols=80, bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} 步 [{elapsed}]")
+    results = run_notebooks(data_dir, out_dir, notebooks,
+                            on_start=lambda nb: bar.set_description_str(notebook_title(nb)[:20]),
+                            on_done=lambda _: bar.update(1))
+    bar.close()
+    for result in results:
+        status = "完成" if result.error is None else "失败"
+        print(f"{status}：{result.notebook} → {result.executed}")
+        for path in result.outputs:
+            print(f"    生成 {path}")
+        if result.error:
+            print(f"    {result.error}\n    打开上面的笔记本可以看到出错的位置。", file=sys.stderr)
+            return 1
+    print(f"全部完成。所有文件在 {out_dir}")
+    return 0
+
+
+def _safe_folder_name(text: str) -> str:
+    """A folder name that Windows accepts, keeping the Chinese."""
+    return "".join("_" if ch in '<>:"/\\|?*' else ch for ch in text).strip(" .") or "本学期"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

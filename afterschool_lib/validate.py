@@ -1,0 +1,273 @@
+"""A whole term folder checked at once: every file, the links between files, and the calendar.
+
+:func:`check_folder` is what ``afterschool validate`` and notebook 00 show. It loads the settings
+and every input, then checks what no single file can know: an application for a student who is
+not on the roster, an attendance record on a day without service, a club in a room that does not
+exist. Rows that must not be used further (an attendance record that would be billed wrongly) are
+taken out of the frames here and named in a problem, so the row accounting still holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from . import normalize as nz
+from .files import find_input
+from .loaders import LoadResult, guess_spec, load_input
+from .problems import Problem, Severity, has_errors, sort_problems
+from .schema import (
+    ACTIVITIES,
+    ACTIVITY_ID,
+    ACTIVITY_NAME,
+    ASSIGNED_TEACHER,
+    ATTENDANCE,
+    CHOICES,
+    DATE,
+    DAY_IS_SERVICE,
+    DAY_KIND,
+    EXCEL_ROW,
+    HOMEWORK_ITEM,
+    INPUTS,
+    ITEM,
+    NAME,
+    ROOM,
+    SETTINGS_FILE,
+    STAFF_ID,
+    STUDENT_ID,
+    InputSpec,
+)
+from .settings import Settings, load_settings
+from .term_calendar import TermCalendar, build_term_calendar
+
+# inputs whose rows naming an unknown student are set aside rather than used
+_SET_ASIDE_UNKNOWN_STUDENTS = {"attendance"}
+
+
+@dataclass(frozen=True)
+class FolderCheck:
+    """The loaded term folder and everything wrong with it.
+
+    ``inputs`` holds one :class:`LoadResult` per input file found, with the cross-file checks
+    already applied to its frame and problems. ``calendar`` is None when the settings are unusable.
+    """
+
+    folder: Path
+    settings: Settings | None
+    calendar: TermCalendar | None
+    inputs: dict[str, LoadResult] = field(default_factory=dict)
+    folder_problems: tuple[Problem, ...] = ()
+
+    @property
+    def problems(self) -> list[Problem]:
+        found = list(self.folder_problems)
+        for result in self.inputs.values():
+            found.extend(result.problems)
+        return sort_problems(found)
+
+    @property
+    def usable(self) -> bool:
+        return not has_errors(self.problems)
+
+    def frame(self, stem: str) -> pd.DataFrame | None:
+        result = self.inputs.get(stem)
+        return None if result is None else result.frame
+
+    def accounting(self) -> pd.DataFrame:
+        """Per file: rows read, kept, set aside, blank; the table behind the summary line."""
+        rows = []
+        for stem, result in self.inputs.items():
+            rows.append({
+                "文件": result.file_name, "内容": INPUTS[stem].title, "数据行": result.rows_read,
+                "已读入": result.rows_kept, "未读入": result.rows_dropped, "空行": result.blank_rows,
+                "错误": sum(p.is_error for p in result.problems),
+                "警告": sum(not p.is_error for p in result.problems),
+            })
+        return pd.DataFrame(rows, columns=["文件", "内容", "数据行", "已读入", "未读入", "空行", "错误", "警告"])
+
+    def summary(self) -> str:
+        table = self.accounting()
+        problems = self.problems
+        errors = sum(p.is_error for p in problems)
+        text = (f"共检查 {len(table)} 个数据文件，数据 {int(table['数据行'].sum())} 行："
+                f"已读入 {int(table['已读入'].sum())} 行，未读入 {int(table['未读入'].sum())} 行（均已在上面逐行说明），"
+                f"另有空行 {int(table['空行'].sum())} 行；错误 {errors} 个，警告 {len(problems) - errors} 个。")
+        return text + ("可以进入下一步。" if errors == 0 else "请先改正错误再继续。")
+
+
+def check_folder(folder: Path | str) -> FolderCheck:
+    """Load and check every input of a term folder (no file is written)."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        problem = Problem(folder.name or str(folder), "找不到这个文件夹", "检查路径，或先用 afterschool init 新建学期文件夹")
+        return FolderCheck(folder, None, None, {}, (problem,))
+    settings = None
+    settings_path = folder / SETTINGS_FILE
+    if settings_path.is_file():
+        settings, settings_problems = load_settings(settings_path)
+        problems.extend(settings_problems)
+    else:
+        problems.append(Problem(SETTINGS_FILE, "找不到学期设置文件", "从 data_templates/settings.yaml 复制一份并填写，或运行 afterschool init"))
+    inputs: dict[str, LoadResult] = {}
+    for stem, spec in INPUTS.items():
+        path, others = find_input(folder, stem)
+        if path is None:
+            severity = Severity.WARNING if spec.optional else Severity.ERROR
+            why = "这是可选文件，缺少时相关统计从略" if spec.optional else "这是必需的文件"
+            problems.append(Problem(f"{stem}.xlsx", f"找不到{spec.title}文件（{why}）",
+                                    f"把{spec.title}保存为 {stem}.xlsx 放进学期文件夹，可从空白模板复制", severity))
+            continue
+        for other in others:
+            problems.append(Problem(other.name, f"与 {path.name} 重复，只读取了 {path.name}",
+                                    "删除或改名多余的文件", Severity.WARNING))
+        inputs[stem] = load_input(spec, path)
+    calendar = None
+    if settings is not None:
+        school_calendar = inputs["calendar"].frame if "calendar" in inputs else None
+        calendar = build_term_calendar(settings, school_calendar)
+        problems.extend(_named(calendar.problems, "calendar" in inputs and inputs["calendar"].file_name))
+    inputs = cross_check(inputs, calendar)
+    return FolderCheck(folder, settings, calendar, inputs, tuple(problems))
+
+
+def check_file(path: Path | str) -> tuple[InputSpec | None, LoadResult | None, list[Problem]]:
+    """Check one file alone (``afterschool validate FILE``); links to other files are not checked."""
+    path = Path(path)
+    if path.name == SETTINGS_FILE or path.suffix.lower() in (".yaml", ".yml"):
+        _, problems = load_settings(path)
+        return None, None, problems
+    if not path.is_file():
+        return None, None, [Problem(path.name, "找不到这个文件", "检查文件名和路径")]
+    spec = guess_spec(path)
+    if spec is None:
+        names = "、".join(f"{s.stem}（{s.title}）" for s in INPUTS.values())
+        return None, None, [Problem(path.name, "认不出这是哪一种数据文件", f"把文件命名为 {names} 之一，或使用空白模板的表头")]
+    result = load_input(spec, path)
+    return spec, result, list(result.problems)
+
+
+def _named(problems: tuple[Problem, ...], calendar_file: str | bool) -> list[Problem]:
+    """Calendar problems name the calendar file when they concern one of its rows."""
+    if not calendar_file:
+        return list(problems)
+    return [replace(p, file=calendar_file) if p.row is not None and p.file != calendar_file else p for p in problems]
+
+
+def cross_check(inputs: dict[str, LoadResult], calendar: TermCalendar | None) -> dict[str, LoadResult]:
+    """Check what one file says about another; returns the results with problems (and set-asides) added."""
+    checked = dict(inputs)
+    students = inputs.get("students")
+    known_students = set(students.frame[STUDENT_ID]) if students is not None and len(students.frame) else None
+    for stem, result in inputs.items():
+        spec = result.spec
+        for column, other_stem, _ in spec.references:
+            if other_stem != "students" or known_students is None or column not in result.frame:
+                continue
+            values = result.frame[column]
+            unknown = values.notna() & ~values.isin(known_students)
+            set_aside = stem in _SET_ASIDE_UNKNOWN_STUDENTS
+            found = [Problem(result.file_name,
+                             "学生名单里没有这个学号" + ("，这条记录不计入统计和收费" if set_aside else ""),
+                             "核对学号是否写错；如是新转入的学生，先加入学生名单", Severity.WARNING,
+                             int(row[EXCEL_ROW]), column, str(row[column]), dropped=set_aside)
+                     for _, row in result.frame[unknown].iterrows()]
+            checked[stem] = _with(checked[stem], found, unknown if set_aside else None)
+    activities = inputs.get("activities")
+    if activities is not None:
+        checked["activities"] = _with(checked["activities"], _activity_links(activities, inputs))
+    if "survey" in inputs and activities is not None:
+        checked["survey"] = _with(checked["survey"], _choice_links(inputs["survey"], activities))
+    if "attendance" in checked:
+        found, outside = _attendance_days(checked["attendance"], calendar, activities)
+        checked["attendance"] = _with(checked["attendance"], found, outside)
+    return checked
+
+
+def _with(result: LoadResult, problems: list[Problem], set_aside: pd.Series | None = None) -> LoadResult:
+    if not problems:
+        return result
+    frame = result.frame
+    if set_aside is not None and set_aside.any():
+        frame = frame[~set_aside].reset_index(drop=True)
+    return replace(result, frame=frame, problems=result.problems + tuple(problems))
+
+
+def _activity_links(activities: LoadResult, inputs: dict[str, LoadResult]) -> list[Problem]:
+    found: list[Problem] = []
+    frame = activities.frame
+    rooms = inputs.get("rooms")
+    if rooms is not None and len(rooms.frame):
+        known = set(rooms.frame[ROOM])
+        for _, row in frame[frame[ROOM].notna() & ~frame[ROOM].isin(known)].iterrows():
+            found.append(Problem(activities.file_name, "场地表里没有这个场地", "改成场地表中的名称，或在 rooms 场地表中加上它",
+                                 Severity.WARNING, int(row[EXCEL_ROW]), ROOM, row[ROOM]))
+    staff = inputs.get("staff")
+    if staff is not None and len(staff.frame):
+        known = set(staff.frame[STAFF_ID]) | set(staff.frame[NAME])
+        for _, row in frame[frame[ASSIGNED_TEACHER].notna() & ~frame[ASSIGNED_TEACHER].isin(known)].iterrows():
+            found.append(Problem(activities.file_name, "教职工表里没有这个人（按工号或姓名查找）",
+                                 "填写教职工表中的工号，或先把此人加入 staff 教职工表",
+                                 Severity.WARNING, int(row[EXCEL_ROW]), ASSIGNED_TEACHER, row[ASSIGNED_TEACHER]))
+    return found
+
+
+def activity_lookup(activities: pd.DataFrame) -> dict[str, str]:
+    """Every way a parent may name an activity (code, name, name without 社团/班) -> its 活动编号."""
+    lookup: dict[str, str] = {}
+    for code, name in zip(activities[ACTIVITY_ID], activities[ACTIVITY_NAME]):
+        lookup[nz.clean_text(code).upper()] = code
+        plain = nz.clean_text(name)
+        lookup.setdefault(plain, code)
+        for suffix in ("社团", "兴趣班", "班", "课", "组"):
+            if plain.endswith(suffix) and len(plain) > len(suffix) + 1:
+                lookup.setdefault(plain.removesuffix(suffix), code)
+    return lookup
+
+
+def _choice_links(survey: LoadResult, activities: LoadResult) -> list[Problem]:
+    lookup = activity_lookup(activities.frame)
+    found: list[Problem] = []
+    for column in CHOICES:
+        if column not in survey.frame:
+            continue
+        values = survey.frame[column]
+        for value in pd.unique(values[values.notna()]):
+            text = nz.clean_text(value)
+            key = text.upper() if text.upper() in lookup else text
+            for suffix in ("", "社团", "兴趣班", "班"):
+                if key.removesuffix(suffix) in lookup:
+                    break
+            else:
+                for _, row in survey.frame[values == value].iterrows():
+                    found.append(Problem(survey.file_name, "活动清单里没有这个活动（按编号或名称查找）",
+                                         "填写活动清单中的活动编号或名称", Severity.WARNING,
+                                         int(row[EXCEL_ROW]), column, text))
+    return found
+
+
+def _attendance_days(attendance: LoadResult, calendar: TermCalendar | None,
+                     activities: LoadResult | None) -> tuple[list[Problem], pd.Series | None]:
+    frame = attendance.frame
+    found: list[Problem] = []
+    outside = pd.Series(False, index=frame.index)
+    if calendar is not None and len(frame):
+        days = calendar.days.set_index(DATE)
+        service = frame[DATE].map(days[DAY_IS_SERVICE]).fillna(False).astype(bool)
+        kind = frame[DATE].map(days[DAY_KIND])
+        outside = ~service
+        for i in frame.index[outside]:
+            why = kind[i] if isinstance(kind[i], str) else "不在本学期内"
+            found.append(Problem(attendance.file_name, f"这天不是课后服务日（{why}），这条考勤不计入统计和收费",
+                                 "核对日期；如这天确实开展了服务，在 calendar 校历中把它登记为上课或调休上课",
+                                 Severity.WARNING, int(frame.at[i, EXCEL_ROW]), DATE,
+                                 frame.at[i, DATE].strftime("%Y-%m-%d"), dropped=True))
+    if activities is not None and len(frame):
+        known = set(activities.frame[ACTIVITY_ID]) | {HOMEWORK_ITEM}
+        unknown = frame[ITEM].notna() & ~frame[ITEM].isin(known) & ~outside
+        for i in frame.index[unknown]:
+            found.append(Problem(attendance.file_name, "活动清单里没有这个项目", "填写“作业辅导”或活动清单中的活动编号",
+                                 Severity.WARNING, int(frame.at[i, EXCEL_ROW]), ITEM, str(frame.at[i, ITEM])))
+    return found, outside
