@@ -215,7 +215,7 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
     body = cells.iloc[header_row + 1:].reset_index(drop=True).astype(object)
     body = body.where(body.notna(), None)
     excel_rows = pd.Series(range(header_row + 2, header_row + 2 + len(body)), dtype="int64")
-    blank = body.map(nz.is_blank) if len(body) else body
+    blank = _blank_cells(body)
     blank_row = blank.all(axis=1) if len(body) else pd.Series(dtype=bool)
     body, excel_rows = body[~blank_row].reset_index(drop=True), excel_rows[~blank_row].reset_index(drop=True)
     blank_rows = int(blank_row.sum())
@@ -325,6 +325,16 @@ def _typed(spec: InputSpec, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _blank_cells(body: pd.DataFrame) -> pd.DataFrame:
+    """Which cells are blank (None, "", spaces of any width), judged once per distinct value."""
+    mask = {}
+    for j in body.columns:
+        column = body[j]
+        blanks = [v for v in pd.unique(column[column.notna()]) if nz.is_blank(v)]
+        mask[j] = column.isna() | (column.isin(blanks) if blanks else False)
+    return pd.DataFrame(mask, index=body.index, columns=body.columns)
+
+
 def _column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -427,10 +437,9 @@ def _resolve_duplicates(name: str, spec: InputSpec, frame: pd.DataFrame) -> tupl
     if keep.all():
         return frame, []
     problems = []
-    kept = order[keep].set_index(key)[EXCEL_ROW]
-    for _, row in order[~keep].iterrows():
-        key_value = tuple(row[k] for k in key)
-        standing = kept.loc[key_value if len(key) > 1 else key_value[0]]
+    standing_rows = order[EXCEL_ROW].where(keep).groupby([order[k] for k in key], dropna=False).transform("max")
+    repeats = order[~keep]
+    for excel_row, standing, *key_value in zip(repeats[EXCEL_ROW], standing_rows[~keep].astype(int), *(repeats[k] for k in key)):
         shown = " ".join(_display(v) for v in key_value)
         if spec.on_duplicate == "keep_latest":
             message, fix, severity = (f"同一{key[0]}有多份提交，以第 {standing} 行（最后提交）为准，这一行未采用",
@@ -440,7 +449,7 @@ def _resolve_duplicates(name: str, spec: InputSpec, frame: pd.DataFrame) -> tupl
         else:
             message, fix, severity = (f"{'+'.join(key)} 与第 {standing} 行重复，这一行未读入",
                                       f"每个{'+'.join(key)}只能出现一次：核对后删除或改正", Severity.ERROR)
-        problems.append(Problem(name, message, fix, severity, int(row[EXCEL_ROW]), "+".join(key), shown, dropped=True))
+        problems.append(Problem(name, message, fix, severity, int(excel_row), "+".join(key), shown, dropped=True))
     return frame.loc[order.index[keep]].sort_values(EXCEL_ROW), problems
 
 
