@@ -19,11 +19,9 @@ from .files import find_input
 from .loaders import LoadResult, guess_spec, load_input
 from .problems import Problem, Severity, has_errors, sort_problems
 from .schema import (
-    ACTIVITIES,
     ACTIVITY_ID,
     ACTIVITY_NAME,
     ASSIGNED_TEACHER,
-    ATTENDANCE,
     CHOICES,
     DATE,
     DAY_IS_SERVICE,
