@@ -121,7 +121,11 @@ def check_folder(folder: Path | str) -> FolderCheck:
         for other in others:
             problems.append(Problem(other.name, f"与 {path.name} 重复，只读取了 {path.name}",
                                     "删除或改名多余的文件", Severity.WARNING))
-        inputs[stem] = load_input(spec, path)
+        result = load_input(spec, path)
+        if not spec.optional and result.rows_read == 0 and result.usable:
+            result = replace(result, problems=result.problems + (Problem(
+                result.file_name, f"{spec.title}只有表头，还没有数据", f"按“填写说明”工作表填写{spec.title}"),))
+        inputs[stem] = result
     calendar = None
     if settings is not None:
         school_calendar = inputs["calendar"].frame if "calendar" in inputs else None
