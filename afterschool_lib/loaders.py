@@ -56,7 +56,7 @@ def _parse_choice(column: Column) -> Parser:
 
 
 def _parse_text(value: object) -> tuple[object, None]:
-    text = nz.clean_text(value)
+    text = nz.clean_text(value, fold=False)
     return (text or None), None
 
 
@@ -365,7 +365,7 @@ def _normalise_column(raw: pd.Series, parse: Parser) -> tuple[pd.Series, dict[ob
         if invalid is not None:
             bad[value] = invalid
             parsed = None
-        elif parsed is not None and isinstance(value, str) and _as_written(parsed) != nz.clean_text(value):
+        elif parsed is not None and isinstance(value, str) and _as_written(parsed) != nz.clean_text(value, fold=False):
             changed_values.add(value)
         results[value] = parsed
     values = pd.Series([results[v] for v in raw.tolist()], dtype=object)

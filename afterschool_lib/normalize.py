@@ -31,11 +31,12 @@ class Invalid:
     fix: str
 
 
-def clean_text(value: object) -> str:
+def clean_text(value: object, fold: bool = True) -> str:
     """Cell to tidy text: full-width forms to ASCII (NFKC), spaces of every kind trimmed.
 
     NFKC turns ２０２５ into 2025, （2）into (2), ：into : and the ideographic space into a
-    plain one, which every later rule then needs to handle only once.
+    plain one, which every later rule then needs to handle only once. Free text (remarks,
+    comments) passes ``fold=False`` so its Chinese punctuation stays as written.
     """
     if value is None:
         return ""
@@ -48,7 +49,7 @@ def clean_text(value: object) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S").removesuffix(" 00:00:00")
     if value is pd.NA or value is pd.NaT:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = unicodedata.normalize("NFKC", str(value)) if fold else str(value)
     text = text.replace("\u200b", "").replace("\ufeff", "")
     text = re.sub(r"\s+", " ", text).strip()
     return _SPACE_BETWEEN_HANZI.sub("", text) if " " in text else text

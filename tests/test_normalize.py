@@ -92,3 +92,8 @@ def test_integers_with_units():
     assert nz.parse_int("３０") == (30, None)
     assert nz.parse_int(30.0) == (30, None)
     assert nz.parse_int(30.5)[1] is not None
+
+
+def test_free_text_keeps_chinese_punctuation():
+    assert nz.clean_text("国庆、中秋调休，上周三课表", fold=False) == "国庆、中秋调休，上周三课表"
+    assert nz.clean_text("张　小明", fold=False) == "张小明"
