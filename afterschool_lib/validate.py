@@ -89,8 +89,8 @@ class FolderCheck:
         table = self.accounting()
         problems = self.problems
         errors = sum(p.is_error for p in problems)
-        text = (f"共检查 {len(table)} 个数据文件，数据 {int(table["数据行"].sum()):,} 行："
-                f"已读入 {int(table["已读入"].sum()):,} 行，未读入 {int(table["未读入"].sum()):,} 行（均已在上面逐行说明），"
+        text = (f"共检查 {len(table)} 个数据文件，数据 {int(table['数据行'].sum()):,} 行："
+                f"已读入 {int(table['已读入'].sum()):,} 行，未读入 {int(table['未读入'].sum()):,} 行（均已在上面逐行说明），"
                 f"另有空行 {int(table['空行'].sum())} 行；错误 {errors} 个，警告 {len(problems) - errors} 个。")
         return text + ("可以进入下一步。" if errors == 0 else "请先改正错误再继续。")
 
