@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from .problems import problems_table
-from .schema import DAY_IS_SERVICE
+from .schema import DATE, DAY_END, DAY_IS_SERVICE, DAY_KIND, DAY_SEASON, DAY_START, DAY_WEEKDAY, FOLLOWS_WEEKDAY
 from .settings import Settings
+from .term_calendar import BREAK, STATUTORY_HOLIDAY, SUSPENDED, WEEKEND, TermCalendar
 from .validate import FolderCheck
 from .workbooks import write_tables
 
@@ -64,6 +65,29 @@ def settings_overview(settings: Settings | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["项目", "内容"])
 
 
+def month_summary(calendar: TermCalendar | None) -> pd.DataFrame:
+    """Per month: service days (of which on a make-up weekend), days off by reason, the window."""
+    columns = ["月份", "课后服务日", "其中调休上课", "法定节假日", "停课", "放假", "周末", "服务时段"]
+    if calendar is None:
+        return pd.DataFrame(columns=columns)
+    days = calendar.days
+    month = days[DATE].dt.strftime("%Y-%m")
+    service = days[DAY_IS_SERVICE]
+    makeup = service & (days[FOLLOWS_WEEKDAY] != "") & (days[FOLLOWS_WEEKDAY] != days[DAY_WEEKDAY])
+    window = (days[DAY_SEASON] + " " + days[DAY_START] + "-" + days[DAY_END]).where(service)
+    rows = []
+    for name, group in days.groupby(month, sort=True):
+        kinds = group[DAY_KIND]
+        windows = window[group.index].dropna()
+        rows.append([name, int(service[group.index].sum()), int(makeup[group.index].sum()),
+                     int((kinds == STATUTORY_HOLIDAY).sum()), int((kinds == SUSPENDED).sum()),
+                     int((kinds == BREAK).sum()), int((kinds == WEEKEND).sum()),
+                     "；".join(dict.fromkeys(windows))])
+    table = pd.DataFrame(rows, columns=columns)
+    total = ["合计", *(int(table[c].sum()) for c in columns[1:-1]), ""]
+    return pd.concat([table, pd.DataFrame([total], columns=columns)], ignore_index=True)
+
+
 def write_term_setup(check: FolderCheck, out_dir: Path | str) -> list[Path]:
     """Write the term calendar and the validation report; returns the files written."""
     out_dir = Path(out_dir)
@@ -73,7 +97,7 @@ def write_term_setup(check: FolderCheck, out_dir: Path | str) -> list[Path]:
         written.append(write_tables(out_dir / TERM_CALENDAR_FILE, {
             "课后服务日": days[days[DAY_IS_SERVICE]].reset_index(drop=True),
             "全学期每日": days,
-            "按月统计": check.calendar.count_by_month().rename("课后服务日数").rename_axis("月份").reset_index(),
+            "按月统计": month_summary(check.calendar),
         }))
     report = problems_table(check.problems)
     written.append(write_tables(out_dir / VALIDATION_REPORT_FILE, {
