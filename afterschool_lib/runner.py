@@ -73,6 +73,7 @@ def run_notebooks(data_dir: Path, out_dir: Path, notebooks: list[Path] | None = 
                 str(notebook), str(target),
                 parameters={"data_dir": str(data_dir.resolve()), "out_dir": str(out_dir.resolve())},
                 kernel_name="python3", progress_bar=False, cwd=str(notebook.parent), log_output=False,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no English start-up chatter for the team
             )
         except PapermillExecutionError as exc:
             error = f"第 {exc.exec_count} 个代码单元出错：{exc.ename}: {exc.evalue}"

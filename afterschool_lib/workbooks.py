@@ -14,6 +14,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -25,6 +26,8 @@ from .files import write_bytes_atomic
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)  # stamped into every workbook: reproducible files
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+MAX_COLUMN_WIDTH = 40  # wider text wraps, so a printed page stays readable
+_LINE_HEIGHT = 15  # points per wrapped line at the default 11-point font
 
 
 def display_width(text: object) -> int:
@@ -62,6 +65,8 @@ def workbook_bytes(book: Workbook, when: dt.datetime = FIXED_TIME) -> bytes:
 def _cell_value(value: object) -> object:
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return None
+    if isinstance(value, (bool, np.bool_)):
+        return "是" if value else "否"
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime().date() if value == value.normalize() else value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
@@ -89,20 +94,34 @@ def add_table_sheet(book: Workbook, title: str, frame: pd.DataFrame, text_column
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in frame.itertuples(index=False, name=None):
         sheet.append([_cell_value(v) for v in row])
+    wrapped: dict[int, int] = {}  # column index -> width, for columns whose text wraps
     for j, column in enumerate(columns, start=1):
-        values = frame.iloc[:200, j - 1].tolist() if len(frame) else []
-        width = max([display_width(column)] + [display_width(_cell_value(v)) for v in values])
-        sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 6), 60)
+        values = [_cell_value(v) for v in frame.iloc[:, j - 1].tolist()]
+        width = max([display_width(column)] + [display_width(v) for v in values[:500]])
+        sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 6), MAX_COLUMN_WIDTH)
+        if width + 2 > MAX_COLUMN_WIDTH:
+            wrapped[j] = MAX_COLUMN_WIDTH
         series = frame.iloc[:, j - 1]
-        if column in text_columns:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
-                cell.number_format = "@"
-        elif pd.api.types.is_datetime64_any_dtype(series):
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
-                cell.number_format = "yyyy-mm-dd"
+        number_format = "@" if column in text_columns else (
+            "yyyy-mm-dd" if pd.api.types.is_datetime64_any_dtype(series) else None)
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
+            if number_format:
+                cell.number_format = number_format
+            if j in wrapped:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if wrapped:  # neither Excel nor LibreOffice grows a row for wrapped text by itself
+        for row in sheet.iter_rows(min_row=2):
+            lines = max(-(-display_width(row[j - 1].value) // (w - 1)) for j, w in wrapped.items())
+            if lines > 1:
+                sheet.row_dimensions[row[0].row].height = lines * _LINE_HEIGHT
+                for cell in row:  # the row's other cells line up with the top of the wrapped text
+                    if not cell.alignment.wrap_text:
+                        cell.alignment = Alignment(vertical="top")
+    total_width = sum(sheet.column_dimensions[get_column_letter(j)].width for j in range(1, len(columns) + 1))
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape" if len(columns) > 7 else "portrait"
+    sheet.page_setup.orientation = "landscape" if total_width > 90 else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
