@@ -70,7 +70,6 @@ import datetime as dt
 import io
 import re
 import sys
-import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,7 +79,8 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .files import write_with
+from .files import write_bytes_atomic
+from .workbooks import workbook_bytes
 
 DEFAULT_SEED = 2025
 SCHOOL_NAME = "示例小学"
@@ -94,7 +94,6 @@ SETTINGS_TEMPLATE = Path(__file__).resolve().parent.parent / "data_templates" / 
 
 # Fixed workbook metadata and zip entry times: the same seed must give the same bytes.
 _FIXED_TIME = dt.datetime(2025, 8, 20, 9, 0, 0)
-_ZIP_TIME = (2025, 8, 20, 9, 0, 0)
 _AUTHOR = "示例小学教务处"
 
 # --- names ------------------------------------------------------------------------------------
@@ -905,22 +904,6 @@ def satisfaction_sheet(students: pd.DataFrame, applications: pd.DataFrame, staff
 # =================================================================================================
 
 
-def _deterministic_zip(data: bytes) -> bytes:
-    """Re-pack an .xlsx with fixed entry times and a fixed modified date (openpyxl stamps now)."""
-    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, content)
-    return out.getvalue()
-
-
 def _xlsx_bytes(frame: pd.DataFrame, sheet_title: str, title_row: str | None = None) -> bytes:
     """One sheet: an optional title row, the header, then the rows; blank cells stay empty."""
     from openpyxl import Workbook
@@ -947,9 +930,7 @@ def _xlsx_bytes(frame: pd.DataFrame, sheet_title: str, title_row: str | None = N
         width = max([len(str(column)) * 2 + 2] + [len(str(v)) + 2 for v in frame[column].head(200)])
         sheet.column_dimensions[get_column_letter(j)].width = min(width, 40)
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
+    return workbook_bytes(book, _FIXED_TIME)
 
 
 def _cell(value: object) -> object:
@@ -972,7 +953,7 @@ def _csv_bytes(frame: pd.DataFrame, encoding: str) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> Path:
-    return write_with(path, lambda tmp: tmp.write_bytes(data))
+    return write_bytes_atomic(path, data)
 
 
 def generate_sample_school(out_dir: Path | str = DEFAULT_OUT_DIR, seed: int = DEFAULT_SEED) -> list[Path]:
