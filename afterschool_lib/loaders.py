@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import normalize as nz
 from .files import UnreadableFile, read_raw_table
-from .problems import Problem, Severity
+from .problems import Problem, Severity, group_repeats
 from .schema import (
     CLASS,
     EXCEL_ROW,
@@ -152,7 +152,7 @@ class LoadResult:
 
     @property
     def rows_dropped(self) -> int:
-        rows = {p.row for p in self.problems if p.dropped and p.row is not None}
+        rows = {row for p in self.problems if p.dropped for row in p.rows}
         whole_file = any(p.dropped and p.row is None for p in self.problems)
         return self.rows_read if whole_file else len(rows)
 
@@ -309,7 +309,7 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
     problems.extend(dup_problems)
     frame = _typed(spec, frame.reset_index(drop=True))
     ordered = [EXCEL_ROW] + [c.name for c in spec.columns] + [c for c in frame.columns if c not in spec.names and c != EXCEL_ROW]
-    return LoadResult(spec, path, frame[ordered], tuple(problems), rows_read, blank_rows, header_row + 1,
+    return LoadResult(spec, path, frame[ordered], tuple(group_repeats(problems)), rows_read, blank_rows, header_row + 1,
                       tuple(found), tuple(unknown.values()), tuple(changed), raw.encoding, raw.fmt)
 
 

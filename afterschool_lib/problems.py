@@ -7,8 +7,9 @@ instead of raising lets a teacher fix a whole roster in one pass (the pandera "l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 import pandas as pd
@@ -28,6 +29,8 @@ class Problem:
     ``row`` is the row number as Excel shows it (the header row included), so a teacher can go
     straight to it; ``None`` means the problem concerns the whole file or column.
     ``dropped`` says the row was left out of the loaded data because of this problem.
+    ``more_rows`` are further rows with exactly the same problem (see :func:`group_repeats`), so a
+    typo copied down 3,000 attendance rows is one line, not 3,000.
     """
 
     file: str
@@ -38,23 +41,77 @@ class Problem:
     column: str | None = None
     value: str | None = None
     dropped: bool = False
+    more_rows: tuple[int, ...] = ()
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def rows(self) -> tuple[int, ...]:
+        """Every row this problem names, the first one included."""
+        return () if self.row is None else (self.row, *self.more_rows)
+
+    @property
+    def rows_text(self) -> str:
+        """第5行, or 第5、9、12行 and so on for a repeated problem."""
+        rows = self.rows
+        if not rows:
+            return ""
+        shown = "、".join(str(r) for r in rows[:_ROWS_SHOWN])
+        return f"第{shown}行" if len(rows) <= _ROWS_SHOWN else f"第{shown}等共 {len(rows)} 行"
+
+    @property
+    def shown_value(self) -> str:
+        """The value as shown to people: mobile numbers masked, as everywhere in the kit."""
+        return "" if self.value is None else _mask_mobiles(self.value)
+
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f" 第{self.row}行"
+            where += f" {self.rows_text}"
         if self.column is not None:
-            where += f" {self.column}：{'' if self.value is None else self.value}"
+            where += f" {self.column}：{self.shown_value}"
         elif self.value is not None:
-            where += f" {self.value}"
+            where += f" {self.shown_value}"
         text = f"{where} —— {self.message}"
         if self.fix:
             text += f"，应当{self.fix}"
         return text
+
+
+_ROWS_SHOWN = 8
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def _mask_mobiles(text: str) -> str:
+    return _MOBILE.sub(r"\1****\2", text)
+
+
+def group_repeats(problems: Iterable[Problem]) -> list[Problem]:
+    """Merge problems that differ only in their row into one problem naming all the rows.
+
+    The first occurrence keeps its place; later rows go into ``more_rows``. Problems without a
+    row are never merged: each says something of its own about a whole file.
+    """
+    merged: dict[tuple, list[Problem]] = {}
+    order: list[tuple] = []
+    for problem in problems:
+        key = (id(problem),) if problem.row is None else (
+            problem.file, problem.column, problem.value, problem.message, problem.fix, problem.severity, problem.dropped)
+        if key not in merged:
+            merged[key] = []
+            order.append(key)
+        merged[key].append(problem)
+    result = []
+    for key in order:
+        group = merged[key]
+        first = group[0]
+        if len(group) > 1:
+            rows = sorted({r for p in group for r in p.rows})
+            first = replace(first, row=rows[0], more_rows=tuple(rows[1:]))
+        result.append(first)
+    return result
 
 
 PROBLEM_COLUMNS = ("级别", "文件", "行", "列", "值", "问题", "处理办法")
@@ -69,14 +126,19 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
-    """Problems as a table for notebooks and workbooks, errors first."""
+    """Problems as a table for notebooks and workbooks, errors first, repeats on one line."""
     rows = [
-        (p.severity.value, p.file, p.row, p.column or "", p.value or "", p.message, p.fix)
-        for p in sort_problems(problems)
+        (p.severity.value, p.file, _rows_cell(p.rows), p.column or "",
+         p.shown_value, p.message, p.fix)
+        for p in sort_problems(group_repeats(problems))
     ]
-    frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
-    frame["行"] = frame["行"].astype("Int64")
-    return frame
+    return pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+
+
+def _rows_cell(rows: tuple[int, ...]) -> str:
+    if len(rows) <= _ROWS_SHOWN:
+        return "、".join(str(r) for r in rows)
+    return "、".join(str(r) for r in rows[:_ROWS_SHOWN]) + f" 等共 {len(rows)} 行"
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

@@ -17,7 +17,7 @@ import pandas as pd
 from . import normalize as nz
 from .files import find_input
 from .loaders import LoadResult, guess_spec, load_input
-from .problems import Problem, Severity, has_errors, sort_problems
+from .problems import Problem, Severity, group_repeats, has_errors, sort_problems
 from .schema import (
     ACTIVITY_ID,
     ACTIVITY_NAME,
@@ -34,7 +34,6 @@ from .schema import (
     ROOM,
     SETTINGS_FILE,
     STAFF_ID,
-    STUDENT_ID,
     InputSpec,
 )
 from .settings import Settings, load_settings
@@ -159,31 +158,48 @@ def _named(problems: tuple[Problem, ...], calendar_file: str | bool) -> list[Pro
 
 
 def cross_check(inputs: dict[str, LoadResult], calendar: TermCalendar | None) -> dict[str, LoadResult]:
-    """Check what one file says about another; returns the results with problems (and set-asides) added."""
+    """Check what one file says about another; returns the results with problems (and set-asides) added.
+
+    A file with errors is not used as a reference: its rejected rows would make every mention of
+    them elsewhere look wrong, burying the one real error under thousands of knock-on warnings.
+    The referring file gets one line saying what was not checked, and why.
+    """
     checked = dict(inputs)
-    students = inputs.get("students")
-    known_students = set(students.frame[STUDENT_ID]) if students is not None and len(students.frame) else None
+
+    def reference(stem: str, referrer: str, what: str) -> LoadResult | None:
+        other = inputs.get(stem)
+        if other is None or referrer not in checked:
+            return None
+        if not other.usable:
+            note = Problem(checked[referrer].file_name, f"{other.spec.title}（{other.file_name}）有错误，暂不核对本文件中的{what}",
+                           f"先改正{other.file_name}的错误，再重新检查", Severity.WARNING)
+            checked[referrer] = _with(checked[referrer], [note])
+            return None
+        return other
+
     for stem, result in inputs.items():
-        spec = result.spec
-        for column, other_stem, _ in spec.references:
-            if other_stem != "students" or known_students is None or column not in result.frame:
+        for column, other_stem, other_column in result.spec.references:
+            other = reference(other_stem, stem, column)
+            if other is None or column not in result.frame:
                 continue
             values = result.frame[column]
-            unknown = values.notna() & ~values.isin(known_students)
+            unknown = values.notna() & ~values.isin(set(other.frame[other_column]))
             set_aside = stem in _SET_ASIDE_UNKNOWN_STUDENTS
             found = [Problem(result.file_name,
-                             "学生名单里没有这个学号" + ("，这条记录不计入统计和收费" if set_aside else ""),
-                             "核对学号是否写错；如是新转入的学生，先加入学生名单", Severity.WARNING,
-                             int(row[EXCEL_ROW]), column, str(row[column]), dropped=set_aside)
-                     for _, row in result.frame[unknown].iterrows()]
+                             f"{other.spec.title}里没有这个{column}" + ("，这条记录不计入统计和收费" if set_aside else ""),
+                             f"核对{column}是否写错；如是新转入的学生，先加入{other.spec.title}", Severity.WARNING,
+                             int(row), column, str(value), dropped=set_aside)
+                     for row, value in zip(result.frame.loc[unknown, EXCEL_ROW], values[unknown])]
             checked[stem] = _with(checked[stem], found, unknown if set_aside else None)
-    activities = inputs.get("activities")
+    if "activities" in inputs:
+        rooms = reference("rooms", "activities", ROOM)
+        staff = reference("staff", "activities", ASSIGNED_TEACHER)
+        checked["activities"] = _with(checked["activities"], _activity_links(inputs["activities"], rooms, staff))
+    activities = reference("activities", "survey", "志愿")
     if activities is not None:
-        checked["activities"] = _with(checked["activities"], _activity_links(activities, inputs))
-    if "survey" in inputs and activities is not None:
-        checked["survey"] = _with(checked["survey"], _choice_links(inputs["survey"], activities))
+        checked["survey"] = _with(checked["survey"], _choice_links(checked["survey"], activities))
     if "attendance" in checked:
-        found, outside = _attendance_days(checked["attendance"], calendar, activities)
+        found, outside = _attendance_days(checked["attendance"], calendar, reference("activities", "attendance", ITEM))
         checked["attendance"] = _with(checked["attendance"], found, outside)
     return checked
 
@@ -194,19 +210,17 @@ def _with(result: LoadResult, problems: list[Problem], set_aside: pd.Series | No
     frame = result.frame
     if set_aside is not None and set_aside.any():
         frame = frame[~set_aside].reset_index(drop=True)
-    return replace(result, frame=frame, problems=result.problems + tuple(problems))
+    return replace(result, frame=frame, problems=tuple(group_repeats(result.problems + tuple(problems))))
 
 
-def _activity_links(activities: LoadResult, inputs: dict[str, LoadResult]) -> list[Problem]:
+def _activity_links(activities: LoadResult, rooms: LoadResult | None, staff: LoadResult | None) -> list[Problem]:
     found: list[Problem] = []
     frame = activities.frame
-    rooms = inputs.get("rooms")
     if rooms is not None and len(rooms.frame):
         known = set(rooms.frame[ROOM])
         for _, row in frame[frame[ROOM].notna() & ~frame[ROOM].isin(known)].iterrows():
             found.append(Problem(activities.file_name, "场地表里没有这个场地", "改成场地表中的名称，或在 rooms 场地表中加上它",
                                  Severity.WARNING, int(row[EXCEL_ROW]), ROOM, row[ROOM]))
-    staff = inputs.get("staff")
     if staff is not None and len(staff.frame):
         known = set(staff.frame[STAFF_ID]) | set(staff.frame[NAME])
         for _, row in frame[frame[ASSIGNED_TEACHER].notna() & ~frame[ASSIGNED_TEACHER].isin(known)].iterrows():

@@ -122,3 +122,29 @@ def test_same_folder_gives_the_same_workbooks(small_term: Path, tmp_path: Path):
     first = write_term_setup(check_folder(small_term), tmp_path / "a")
     second = write_term_setup(check_folder(small_term), tmp_path / "b")
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_a_broken_file_is_not_used_to_judge_the_others(small_term: Path):
+    """One deleted column must give one error, not a warning for every row that mentions the file."""
+    write_xlsx(small_term / "activities.xlsx", [["活动编号", "活动名称", "类别", "活动日"], ["A01", "篮球", "体育", "周二"]])
+    write_csv(small_term / "students.csv", [STUDENT_HEADER, ["S1", "张一", "男", "七年级", "1班", "", "", "", "", ""]])
+    check = check_folder(small_term)
+    survey = [p for p in check.problems if p.file == "survey.csv"]
+    assert [p.column for p in survey] == [None, None]
+    assert {p.message.split("（")[0] for p in survey} == {"学生名单", "活动清单"}
+    attendance = [p for p in check.problems if p.file == "attendance.csv"]
+    assert not any(p.column == "学号" for p in attendance)  # S1 was rejected, not unknown
+    assert not any(p.column == "项目" for p in attendance)
+
+
+def test_repeated_problems_are_one_line_naming_every_row(small_term: Path):
+    rows = [["日期", "学号", "项目", "状态"]] + [[f"2025-09-{2 + i // 2:02d}", "S1", f"X{i % 2}", "出勤"] for i in range(40)]
+    write_csv(small_term / "attendance.csv", rows)
+    check = check_folder(small_term)
+    items = [p for p in check.problems if p.file == "attendance.csv" and p.column == "项目"]
+    assert sorted(p.value for p in items) == ["X0", "X1"]
+    weekends = [p for p in check.problems if p.file == "attendance.csv" and p.column == "日期"]
+    assert sum(len(p.rows) for p in weekends) == 12  # 6, 7, 13, 14, 20 and 21 September, two records each
+    assert sum(len(p.rows) for p in items) == 40 - 12
+    assert all("等共" in str(p) or len(p.rows) <= 8 for p in items)
+    assert check.inputs["attendance"].accounted
