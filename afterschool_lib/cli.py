@@ -7,10 +7,12 @@ says whether the inputs are usable (0) or not (1). Argument errors exit with 2, 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from . import __version__
+from .files import describe_os_error
 from .paths import reports_dir, sample_dir
 
 _ARGPARSE_MESSAGES = (
@@ -25,7 +27,8 @@ _ARGPARSE_MESSAGES = (
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix="用法：")
+        # argparse asks for the usage with prefix "" to build a subcommand's name: keep that
+        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
 
 class ChineseParser(argparse.ArgumentParser):
@@ -38,6 +41,10 @@ class ChineseParser(argparse.ArgumentParser):
         self._positionals.title = "参数"
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def format_help(self) -> str:
+        # section headings end in a full-width colon, like the usage line
+        return re.sub(r"^(\S[^\n]*?):$", r"\1：", super().format_help(), flags=re.MULTILINE)
 
     def error(self, message: str):
         for english, chinese in _ARGPARSE_MESSAGES:
@@ -65,7 +72,7 @@ def build_parser() -> ChineseParser:
                "    afterschool validate 2026春季      检查学期文件夹里的数据",
     )
     parser.add_argument("--version", action="version", version=f"afterschool kit {__version__}", help="显示版本号并退出")
-    commands = parser.add_subparsers(title="命令", metavar="命令", dest="command", parser_class=ChineseParser)
+    commands = parser.add_subparsers(title="命令", metavar="{init,validate,run}", dest="command", parser_class=ChineseParser)
 
     init = commands.add_parser("init", help="新建学期文件夹，放入全部空白模板", description="在 DIR 新建学期文件夹，放入每种数据的空白模板（含填写说明和下拉选项）和 settings.yaml。已有的文件不会被覆盖。")
     init.add_argument("folder", metavar="DIR", type=Path, help="新学期文件夹的路径（可以是中文名）")
@@ -99,12 +106,19 @@ def _cmd_init(args: argparse.Namespace) -> int:
     try:
         written, skipped = init_term_folder(target)
     except OSError as exc:
-        print(f"无法创建 {target}：{exc.strerror or exc}。请检查路径和权限。", file=sys.stderr)
+        print(f"无法创建学期文件夹 {target}：{describe_os_error(exc)}。请换一个路径。", file=sys.stderr)
         return 1
     for path in written:
         print(f"已创建 {path}")
     for path in skipped:
         print(f"已存在，未覆盖 {path}")
+    settings_path = target / "settings.yaml"
+    if settings_path in written:
+        from .settings import settings_document
+
+        doc = settings_document(settings_path)
+        print(f"settings.yaml 已按常见安排预填为 {doc['学年学期']}（{doc['学期开始']} 至 {doc['学期结束']}），"
+              "请按本地教育局的校历核对修改学期起止日期和时段。")
     print(f"学期文件夹已准备好：{target}。先填写 settings.yaml 和学生名单，再运行 afterschool validate {target}")
     return 0
 
@@ -132,8 +146,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     _print_problems(problems)
     errors = sum(p.is_error for p in problems)
     if result is not None:
+        explained = "（均已逐行说明）" if result.rows_dropped else ""
         print(f"{target.name}（{spec.title}）：数据 {result.rows_read} 行，已读入 {result.rows_kept} 行，"
-              f"未读入 {result.rows_dropped} 行（均已在上面逐行说明），空行 {result.blank_rows} 行；"
+              f"未读入 {result.rows_dropped} 行{explained}，空行 {result.blank_rows} 行；"
               f"错误 {errors} 个，警告 {len(problems) - errors} 个。（单独检查一个文件时，不检查与其他文件的对应关系。）")
     else:
         print(f"{target.name}：错误 {errors} 个，警告 {len(problems) - errors} 个。")
@@ -143,25 +158,39 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from .problems import group_repeats
     from .runner import list_notebooks, notebook_title, run_notebooks
-    from .settings import load_settings
+    from .validate import check_folder
 
     data_dir: Path = args.data or sample_dir()
+    if data_dir.is_file():
+        print(f"--data 应当是学期文件夹，而 {data_dir} 是一个文件。请写它所在的文件夹：{data_dir.parent}", file=sys.stderr)
+        return 1
     if not data_dir.is_dir():
-        print(f"找不到数据文件夹 {data_dir}：请检查路径，或先运行 afterschool init {data_dir}", file=sys.stderr)
+        print(f"找不到数据文件夹 {data_dir}：请检查路径；新学期可以先运行 afterschool init {data_dir}", file=sys.stderr)
         return 1
-    settings, problems = load_settings(data_dir / "settings.yaml")
-    if settings is None:
-        _print_problems(problems)
-        print("学期设置有错误，无法运行。请先改正 settings.yaml。", file=sys.stderr)
+    check = check_folder(data_dir)
+    if not check.usable:
+        _print_problems(group_repeats(p for p in check.problems if p.is_error))
+        print(check.summary())
+        print(f"数据有错误，未运行。请先改正上面的错误（运行 afterschool validate {data_dir} 可看到全部问题）。", file=sys.stderr)
         return 1
-    out_dir: Path = args.out or reports_dir() / _safe_folder_name(settings.term_name or "本学期")
+    out_dir: Path = args.out or reports_dir() / _safe_folder_name(check.settings.term_name or "本学期")
+    if out_dir.exists() and not out_dir.is_dir():
+        print(f"--out 应当是文件夹，而 {out_dir} 是一个文件。请换一个输出文件夹。", file=sys.stderr)
+        return 1
     notebooks = list_notebooks()
-    print(f"数据：{data_dir}\n输出：{out_dir}\n共 {len(notebooks)} 个步骤")
+    warnings = len(check.problems)
+    print(f"数据：{data_dir}（检查通过，警告 {warnings} 个，可用 afterschool validate 查看）\n输出：{out_dir}\n共 {len(notebooks)} 个步骤")
     bar = tqdm(total=len(notebooks), unit="步", ncols=80, bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} 步 [{elapsed}]")
-    results = run_notebooks(data_dir, out_dir, notebooks,
-                            on_start=lambda nb: bar.set_description_str(notebook_title(nb)[:20]),
-                            on_done=lambda _: bar.update(1))
+    try:
+        results = run_notebooks(data_dir, out_dir, notebooks,
+                                on_start=lambda nb: bar.set_description_str(notebook_title(nb)[:20]),
+                                on_done=lambda _: bar.update(1))
+    except OSError as exc:
+        bar.close()
+        print(f"无法写入输出文件夹 {out_dir}：{describe_os_error(exc)}", file=sys.stderr)
+        return 1
     bar.close()
     for result in results:
         status = "完成" if result.error is None else "失败"

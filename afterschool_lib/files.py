@@ -23,7 +23,7 @@ from .problems import Problem, Severity
 ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; gb18030 is a superset of GBK
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_FORMAT_NAMES = {"xlsx": "Excel 工作簿(.xlsx)", "xls": "旧版 Excel(.xls)", "csv": "CSV 文本", "html": "网页(HTML)"}
+_FORMAT_NAMES = {"xlsx": "Excel工作簿(.xlsx)", "xls": "旧版Excel(.xls)", "csv": "CSV文本", "html": "网页(HTML)"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def read_raw_table(path: Path | str) -> tuple[RawTable, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(Problem(name, f"无法打开文件（{exc.strerror or exc}）",
+        raise UnreadableFile(Problem(name, f"无法打开文件（{describe_os_error(exc)}）",
                                      "关闭正在使用该文件的 Excel/WPS 后重试，或检查文件权限")) from exc
     if not data.strip(b"\xef\xbb\xbf \t\r\n,;"):
         raise UnreadableFile(Problem(name, "文件是空的，没有任何内容", "填入表头和数据，或从 data_templates 复制空白模板"))
@@ -171,8 +171,37 @@ def read_raw_table(path: Path | str) -> tuple[RawTable, list[Problem]]:
         raise
     except Exception as exc:  # a corrupt workbook: openpyxl/xlrd raise many kinds of errors
         raise UnreadableFile(Problem(
-            name, f"无法按{_FORMAT_NAMES[fmt]}读取，文件可能已损坏（{type(exc).__name__}）",
+            name, f"无法按{_FORMAT_NAMES[fmt]}读取，文件可能已损坏或只保存了一半",
             "用 Excel 或 WPS 打开后重新保存为 .xlsx")) from exc
+
+
+class FileInUseError(PermissionError):
+    """The target cannot be replaced, most often because Excel or WPS has it open."""
+
+    def __init__(self, target: Path):
+        super().__init__(f"无法写入 {target.name}：这个文件可能正在 Excel 或 WPS 中打开，或没有写入权限。"
+                         f"请关闭它后重新运行（文件位置：{target.parent}）")
+        self.target = target
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An operating-system error in words a teacher can act on."""
+    import errno
+
+    if isinstance(exc, FileInUseError):
+        return str(exc)
+    name = Path(exc.filename).name if exc.filename else ""
+    reasons = {
+        errno.EEXIST: "已有同名的文件，不能作为文件夹使用",
+        errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+        errno.EISDIR: "这是一个文件夹，不是文件",
+        errno.ENOENT: "找不到这个文件或文件夹",
+        errno.EACCES: "没有权限（文件可能正在 Excel/WPS 中打开，或文件夹是只读的）",
+        errno.EPERM: "没有权限（文件可能正在 Excel/WPS 中打开，或文件夹是只读的）",
+        errno.ENOSPC: "磁盘空间不足",
+    }
+    reason = reasons.get(exc.errno, "操作系统拒绝了这个操作")
+    return f"{name}：{reason}" if name else reason
 
 
 @contextmanager
@@ -189,7 +218,10 @@ def atomic_path(target: Path | str):
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; others on the team must read it
-        os.replace(tmp_path, target)
+        try:
+            os.replace(tmp_path, target)
+        except PermissionError as exc:  # on Windows: the file is open in Excel or WPS
+            raise FileInUseError(target) from exc
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

@@ -269,8 +269,8 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
         for raw_value, invalid in bad.items():
             rows = body.index[body[j] == raw_value].tolist()
             for i in rows:
-                problems.append(Problem(name, invalid.message + ("" if column.required else "，已按空白处理"), invalid.fix,
-                                        severity, int(excel_rows[i]), column_name, nz.clean_text(raw_value),
+                problems.append(Problem(name, invalid.message + ("，该行未读入" if column.required else "，已按空白处理"),
+                                        invalid.fix, severity, int(excel_rows[i]), column_name, as_typed(raw_value),
                                         dropped=column.required))
             if column.required:
                 dropped.update(rows)
@@ -295,7 +295,7 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
                 for raw_value, invalid in bad.items():
                     for i in body.index[body[j] == raw_value]:
                         problems.append(Problem(name, invalid.message + "，已按未作答处理", invalid.fix, Severity.WARNING,
-                                                int(excel_rows[i]), label, nz.clean_text(raw_value)))
+                                                int(excel_rows[i]), label, as_typed(raw_value)))
                 if n_changed:
                     changed.append((label, n_changed))
                 columns[label] = values
@@ -303,7 +303,8 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
         columns[label] = pd.Series([None if nz.is_blank(v) else v for v in body[j].tolist()], dtype=object)
     frame = pd.DataFrame(columns)
 
-    _check_grade_class(name, frame, problems, dropped, spec)
+    raw_classes = body[class_index].tolist() if (class_index := _index_of(mapping, CLASS)) is not None else None
+    _check_grade_class(name, frame, problems, dropped, spec, raw_classes)
     frame = frame.drop(index=list(dropped))
     frame, dup_problems = _resolve_duplicates(name, spec, frame)
     problems.extend(dup_problems)
@@ -395,7 +396,21 @@ def _range_problems(name: str, column: Column, values: pd.Series, excel_rows: pd
     return problems
 
 
-def _check_grade_class(name: str, frame: pd.DataFrame, problems: list[Problem], dropped: set[int], spec: InputSpec) -> None:
+def _index_of(mapping: dict[int, str], column_name: str) -> int | None:
+    return next((j for j, name in mapping.items() if name == column_name), None)
+
+
+def as_typed(value: object) -> str:
+    """A cell as the teacher typed it (full-width digits and all), so Excel's search finds it."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (pd.Timestamp,)) or hasattr(value, "strftime"):
+        return nz.clean_text(value)
+    return "" if value is None else str(value).strip()
+
+
+def _check_grade_class(name: str, frame: pd.DataFrame, problems: list[Problem], dropped: set[int], spec: InputSpec,
+                       raw_classes: list | None) -> None:
     """Split 班级 into its number; a class written with its grade must agree with 年级."""
     if CLASS not in frame or GRADE not in frame:
         return
@@ -415,7 +430,8 @@ def _check_grade_class(name: str, frame: pd.DataFrame, problems: list[Problem], 
             problems.append(Problem(
                 name, f"班级写的是{class_grade}年级，但年级列是{grade}年级" + ("，该行未读入" if grade_required else ""),
                 "核对后改正年级或班级", Severity.ERROR if grade_required else Severity.WARNING,
-                int(frame[EXCEL_ROW].iloc[pos]), CLASS, nz.class_name(class_grade, number), dropped=grade_required))
+                int(frame[EXCEL_ROW].iloc[pos]), CLASS, as_typed(raw_classes[pos]) if raw_classes else "",
+                dropped=grade_required))
             if grade_required:
                 dropped.add(index)
     frame[GRADE] = pd.array(grades, dtype="Int64") if all(g is None or isinstance(g, int) for g in grades) else grades
@@ -447,8 +463,8 @@ def _resolve_duplicates(name: str, spec: InputSpec, frame: pd.DataFrame) -> tupl
         elif spec.on_duplicate == "keep_first":
             message, fix, severity = (f"与第 {standing} 行重复，只保留第 {standing} 行", "删除重复的记录", Severity.WARNING)
         else:
-            message, fix, severity = (f"{'+'.join(key)} 与第 {standing} 行重复，这一行未读入",
-                                      f"每个{'+'.join(key)}只能出现一次：核对后删除或改正", Severity.ERROR)
+            message, fix, severity = (f"与第 {standing} 行的{'+'.join(key)}相同，这一行未读入",
+                                      f"改正这一行的{'+'.join(key)}，或删除重复的这一行", Severity.ERROR)
         problems.append(Problem(name, message, fix, severity, int(excel_row), "+".join(key), shown, dropped=True))
     return frame.loc[order.index[keep]].sort_values(EXCEL_ROW), problems
 

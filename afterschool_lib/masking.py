@@ -30,10 +30,15 @@ def mask_name(name: object) -> str:
 
 
 def mask_phone(phone: object) -> str:
-    """13800001234 -> 138****1234; other numbers keep only their last four digits."""
-    digits = re.sub(r"\D", "", clean_text(phone))
-    if not digits:
-        return ""
+    """13800001234 -> 138****1234; other numbers keep only their last four digits.
+
+    A cell with several numbers (13800001234/13900005678, as the loaders keep them) masks each.
+    """
+    return "/".join(_mask_one(part) for part in clean_text(phone).split("/") if re.search(r"\d", part))
+
+
+def _mask_one(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
     if len(digits) == 11:
         return digits[:3] + "****" + digits[-4:]
     return "*" * max(len(digits) - 4, 0) + digits[-4:]

@@ -367,16 +367,25 @@ def parse_grade_set(text: str) -> frozenset[int]:
     return frozenset(int(part) for part in text.split(",") if part) if text else frozenset(range(1, 7))
 
 
+_PHONE_NUMBER = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[2-9]\d{6,7})(?!\d)")
+
+
 def parse_phone(value: object) -> tuple[str | None, Invalid | None]:
-    """Mobile or landline numbers, with spaces and dashes removed; +86 dropped."""
+    """Mobile or landline numbers as people write them: 138 0000 1234, +86..., 13800001234(爸爸).
+
+    Several numbers in one cell (13800001234/13900005678) are all kept, joined with "/"; words
+    beside a number (爸爸) are dropped. A cell with no complete number is a problem.
+    """
     if isinstance(value, float) and not math.isnan(value) and value.is_integer():
         value = str(int(value))
-    text = re.sub(r"[\s\-()]", "", clean_text(value))
+    text = clean_text(value)
     if not text:
         return None, None
-    text = re.sub(r"^(\+?86)(?=1\d{10}$)", "", text)
-    if re.fullmatch(r"1[3-9]\d{9}", text) or re.fullmatch(r"0\d{9,11}", text) or re.fullmatch(r"[2-9]\d{6,7}", text):
-        return text, None
+    text = re.sub(r"(?<=\d)[\s-](?=\d)", "", re.sub(r"^(\d{11})\.0$", r"\1", text))
+    numbers = [n.replace("-", "") for n in _PHONE_NUMBER.findall(text)]
+    leftover = re.sub(r"\D", "", _PHONE_NUMBER.sub("", text))
+    if numbers and not leftover:
+        return "/".join(numbers), None
     return None, Invalid("电话号码格式不对", "填写 11 位手机号，如 13800001234，或带区号的固定电话")
 
 

@@ -24,6 +24,23 @@ class StepResult:
     error: str | None = None
 
 
+def _register_readable_parameters() -> None:
+    """Make papermill write string parameters as Python literals that keep Chinese readable.
+
+    papermill escapes every non-ASCII character (``"/tmp/\\u65b0..."``); a teacher opening the
+    executed notebook should read the folder name as typed. ``repr`` gives a valid literal for any
+    path, Windows backslashes included.
+    """
+    from papermill.translators import PythonTranslator, papermill_translators
+
+    class ReadablePythonTranslator(PythonTranslator):
+        @classmethod
+        def translate_str(cls, val: str) -> str:
+            return repr(val)
+
+    papermill_translators.register("python", ReadablePythonTranslator)
+
+
 def list_notebooks(folder: Path | None = None) -> list[Path]:
     """The step notebooks in their order (00_, 01_, ...); checkpoints and drafts are skipped."""
     folder = folder or notebooks_dir()
@@ -58,6 +75,7 @@ def run_notebooks(data_dir: Path, out_dir: Path, notebooks: list[Path] | None = 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    _register_readable_parameters()
     notebooks = list_notebooks() if notebooks is None else notebooks
     executed_dir = out_dir / "notebooks"
     executed_dir.mkdir(parents=True, exist_ok=True)

@@ -968,8 +968,39 @@ def _show(value: object) -> str:
     return str(value)
 
 
+
+def _last_friday_by(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=(day.weekday() - 4) % 7)
+
+
+def upcoming_term(today: dt.date) -> dict[str, object]:
+    """The term a team starting now most likely plans, with the usual dates, as settings changes.
+
+    January and February plan the spring term of this year; March to August the autumn term;
+    September to December the next spring term. Dates follow the common pattern (autumn from
+    1 September to about 20 January, spring from about 1 March to early July) and are only a
+    starting point: the local education bureau's calendar decides, and ``init`` says so.
+    """
+    year = today.year
+    if today.month <= 2 or today.month >= 9:
+        spring_year = year if today.month <= 2 else year + 1
+        start, end = dt.date(spring_year, 3, 1), _last_friday_by(dt.date(spring_year, 7, 3))
+        name = f"{spring_year - 1}-{spring_year}学年第二学期"
+        seasons = [("冬春季", dt.date(spring_year, 3, 1), "16:20", "17:50"),
+                   ("夏秋季", dt.date(spring_year, 5, 1), "16:30", "18:00")]
+    else:
+        start, end = dt.date(year, 9, 1), _last_friday_by(dt.date(year + 1, 1, 22))
+        name = f"{year}-{year + 1}学年第一学期"
+        seasons = [("夏秋季", dt.date(year, 9, 1), "16:30", "18:00"), ("冬春季", dt.date(year, 11, 1), "16:20", "17:50")]
+    return {
+        TERM_NAME: name,
+        TERM_START: start,
+        TERM_END: end,
+        SEASONS: [{SEASON_NAME: n, SEASON_FROM: d, SEASON_START: a, SEASON_END: b} for n, d, a, b in seasons],
+    }
+
 __all__ = [
-    "DEFAULT_TARGETS", "FEE_MODES", "FIELD_CHOICES", "SETTLEMENTS", "FeeRule", "Season", "Settings",
+    "DEFAULT_TARGETS", "FEE_MODES", "upcoming_term", "FIELD_CHOICES", "SETTLEMENTS", "FeeRule", "Season", "Settings",
     "SettingsFileError", "SettingsLoad", "editable_fields", "load_settings", "set_value",
     "settings_document", "settings_from_text", "settings_yaml", "update_settings_file",
 ]

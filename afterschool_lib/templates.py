@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .files import write_bytes_atomic
+from .settings import upcoming_term, update_settings_file
 from .paths import data_templates_dir, sample_dir
 from .schema import (
     COMMENTS,
@@ -311,13 +312,16 @@ class InitResult(NamedTuple):
     skipped: list[Path]
 
 
-def init_term_folder(target: Path | str, source: Path | str | None = None) -> InitResult:
+def init_term_folder(target: Path | str, source: Path | str | None = None,
+                     today: dt.date | None = None) -> InitResult:
     """Fill a new term folder with the blank templates and settings.yaml; never overwrite.
 
     ``source`` defaults to the kit's ``data_templates/`` folder. A file that already exists in
     ``target`` is left untouched and listed in ``skipped`` (a teacher may have filled it in
     already); the caller says so. A template missing from ``source`` is generated from the
     schema; a missing settings.yaml there is an installation fault and raises FileNotFoundError.
+    A new settings.yaml gets the term that a team planning on ``today`` most likely means
+    (:func:`settings.upcoming_term`), so it does not silently keep the template's example term.
     """
     target = Path(target)
     source = Path(source) if source is not None else data_templates_dir()
@@ -337,6 +341,8 @@ def init_term_folder(target: Path | str, source: Path | str | None = None) -> In
             write_bytes_atomic(destination, original.read_bytes())
         else:
             write_blank_template(INPUTS[Path(name).stem], destination)
+        if name == SETTINGS_FILE:
+            update_settings_file(destination, upcoming_term(today or dt.date.today()))
         written.append(destination)
     return InitResult(written, skipped)
 

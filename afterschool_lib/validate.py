@@ -88,9 +88,10 @@ class FolderCheck:
         table = self.accounting()
         problems = self.problems
         errors = sum(p.is_error for p in problems)
+        dropped = int(table["未读入"].sum())
         text = (f"共检查 {len(table)} 个数据文件，数据 {int(table['数据行'].sum()):,} 行："
-                f"已读入 {int(table['已读入'].sum()):,} 行，未读入 {int(table['未读入'].sum()):,} 行（均已在上面逐行说明），"
-                f"另有空行 {int(table['空行'].sum())} 行；错误 {errors} 个，警告 {len(problems) - errors} 个。")
+                f"已读入 {int(table['已读入'].sum()):,} 行，未读入 {dropped:,} 行" + ("（均已逐行说明）" if dropped else "")
+                + f"，另有空行 {int(table['空行'].sum())} 行；错误 {errors} 个，警告 {len(problems) - errors} 个。")
         return text + ("可以进入下一步。" if errors == 0 else "请先改正错误再继续。")
 
 
@@ -120,11 +121,7 @@ def check_folder(folder: Path | str) -> FolderCheck:
         for other in others:
             problems.append(Problem(other.name, f"与 {path.name} 重复，只读取了 {path.name}",
                                     "删除或改名多余的文件", Severity.WARNING))
-        result = load_input(spec, path)
-        if not spec.optional and result.rows_read == 0 and result.usable:
-            result = replace(result, problems=result.problems + (Problem(
-                result.file_name, f"{spec.title}只有表头，还没有数据", f"按“填写说明”工作表填写{spec.title}"),))
-        inputs[stem] = result
+        inputs[stem] = _require_rows(load_input(spec, path))
     calendar = None
     if settings is not None:
         school_calendar = inputs["calendar"].frame if "calendar" in inputs else None
@@ -146,8 +143,16 @@ def check_file(path: Path | str) -> tuple[InputSpec | None, LoadResult | None, l
     if spec is None:
         names = "、".join(f"{s.stem}（{s.title}）" for s in INPUTS.values())
         return None, None, [Problem(path.name, "认不出这是哪一种数据文件", f"把文件命名为 {names} 之一，或使用空白模板的表头")]
-    result = load_input(spec, path)
+    result = _require_rows(load_input(spec, path))
     return spec, result, list(result.problems)
+
+
+def _require_rows(result: LoadResult) -> LoadResult:
+    """A required input with a header and no data cannot be planned from."""
+    if result.spec.optional or result.rows_read or not result.usable:
+        return result
+    empty = Problem(result.file_name, f"{result.spec.title}只有表头，还没有数据", f"按“填写说明”工作表填写{result.spec.title}")
+    return replace(result, problems=result.problems + (empty,))
 
 
 def _named(problems: tuple[Problem, ...], calendar_file: str | bool) -> list[Problem]:
@@ -171,6 +176,8 @@ def cross_check(inputs: dict[str, LoadResult], calendar: TermCalendar | None) ->
         if other is None or referrer not in checked:
             return None
         if not other.usable:
+            if checked[referrer].frame.empty:  # nothing here to check: the note would only be noise
+                return None
             note = Problem(checked[referrer].file_name, f"{other.spec.title}（{other.file_name}）有错误，暂不核对本文件中的{what}",
                            f"先改正{other.file_name}的错误，再重新检查", Severity.WARNING)
             checked[referrer] = _with(checked[referrer], [note])

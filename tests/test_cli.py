@@ -130,3 +130,28 @@ def test_run_reports_a_failing_step_in_chinese(tmp_path: Path, sample_copy: Path
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "settings.yaml" in result.stdout + result.stderr
+
+
+def test_run_refuses_data_with_errors(capsys, sample_copy: Path, tmp_path: Path):
+    write_csv(sample_copy / "rooms.csv", [["场地", "类型"], ["篮球场", "室外"]])
+    (sample_copy / "rooms.xlsx").unlink()
+    code, out, err = _run(capsys, "run", "--data", str(sample_copy), "--out", str(tmp_path / "o"))
+    assert code == 1 and "未运行" in err
+    assert "[错误] rooms.csv" in out and "[警告]" not in out
+    assert not (tmp_path / "o").exists()
+
+
+def test_run_explains_a_file_given_for_a_folder(capsys, sample_copy: Path, tmp_path: Path):
+    code, _, err = _run(capsys, "run", "--data", str(sample_copy / "students.xlsx"))
+    assert code == 1 and "应当是学期文件夹" in err
+    blocker = tmp_path / "一个文件"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = _run(capsys, "run", "--data", str(sample_copy), "--out", str(blocker))
+    assert code == 1 and "应当是文件夹" in err
+
+
+def test_init_onto_a_file_is_explained(capsys, tmp_path: Path):
+    blocker = tmp_path / "一个文件"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = _run(capsys, "init", str(blocker))
+    assert code == 1 and "已有同名的文件" in err

@@ -18,3 +18,7 @@ def test_frame_masking_leaves_the_original_alone():
     assert masked["姓名"].tolist() == ["张*明", None]
     assert masked["联系电话"].tolist() == ["138****1234", None]
     assert frame["姓名"].iloc[0] == "张小明"
+
+
+def test_a_cell_with_two_numbers_masks_both():
+    assert mask_phone("13800001234/13900005678") == "138****1234/139****5678"

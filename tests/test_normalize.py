@@ -97,3 +97,10 @@ def test_integers_with_units():
 def test_free_text_keeps_chinese_punctuation():
     assert nz.clean_text("国庆、中秋调休，上周三课表", fold=False) == "国庆、中秋调休，上周三课表"
     assert nz.clean_text("张　小明", fold=False) == "张小明"
+
+
+@pytest.mark.parametrize("raw, phone", [("13800001234(爸爸)", "13800001234"), ("13800001234.0", "13800001234"),
+                                        ("13800001234/13900005678", "13800001234/13900005678"),
+                                        ("爸爸13800001234 妈妈13900005678", "13800001234/13900005678")])
+def test_phones_as_parents_write_them(raw, phone):
+    assert nz.parse_phone(raw) == (phone, None)

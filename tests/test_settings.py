@@ -365,3 +365,17 @@ def test_editable_fields_from_a_file_that_does_not_load(term_folder: Path):
     assert values["收费.标准"] == Decimal(-2)
     update_settings_file(path, {"收费.标准": values["收费.标准"] * -1})
     assert load_settings(path).settings.fee.standard == Decimal(2)
+
+
+@pytest.mark.parametrize("today, name, start, end", [
+    (dt.date(2026, 11, 23), "2026-2027学年第二学期", dt.date(2027, 3, 1), dt.date(2027, 7, 2)),
+    (dt.date(2026, 1, 10), "2025-2026学年第二学期", dt.date(2026, 3, 1), dt.date(2026, 7, 3)),
+    (dt.date(2026, 6, 1), "2026-2027学年第一学期", dt.date(2026, 9, 1), dt.date(2027, 1, 22)),
+])
+def test_upcoming_term_is_the_one_a_team_plans_now(today, name, start, end):
+    from afterschool_lib.settings import upcoming_term
+
+    term = upcoming_term(today)
+    assert (term["学年学期"], term["学期开始"], term["学期结束"]) == (name, start, end)
+    assert term["学期结束"].weekday() == 4  # a Friday
+    assert term["时段"][0]["起始日期"] == start

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pathlib import Path
 
 import openpyxl
@@ -189,8 +191,22 @@ def test_init_term_folder_copies_every_template(cn_dir, source):
     assert [p.name for p in written] == list(template_files())
     assert skipped == []
     for path in written:
-        assert path.read_bytes() == (source / path.name).read_bytes()
-    assert (target / "settings.yaml").read_text(encoding="utf-8").startswith("学校名称")
+        if path.name != schema.SETTINGS_FILE:
+            assert path.read_bytes() == (source / path.name).read_bytes()
+    settings = (target / "settings.yaml").read_text(encoding="utf-8")
+    assert settings.startswith("学校名称: 示例小学  # 学校全称\n")  # the template's lines and comments kept
+
+
+def test_init_prefills_the_term_being_planned(cn_dir):
+    from afterschool_lib.settings import load_settings
+
+    init_term_folder(cn_dir, today=dt.date(2026, 11, 23))
+    settings, _ = load_settings(cn_dir / schema.SETTINGS_FILE)
+    assert settings.term_name == "2026-2027学年第二学期"
+    assert (settings.term_start, settings.term_end) == (dt.date(2027, 3, 1), dt.date(2027, 7, 2))
+    assert [s.name for s in settings.seasons] == ["冬春季", "夏秋季"]
+    text = (cn_dir / schema.SETTINGS_FILE).read_text(encoding="utf-8")
+    assert "&id" not in text and "# 本学期第一天" in text
 
 
 def test_init_term_folder_never_overwrites(cn_dir, source):

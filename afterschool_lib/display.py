@@ -1,0 +1,28 @@
+"""How the notebooks show tables and charts: whole tables, no truncated cells, inline charts.
+
+Called once at the top of every step notebook, so a teacher sees every problem row and the full
+text of every setting, and pandas' English "470 rows × 7 columns" footer never appears.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+MAX_ROWS_SHOWN = 500
+
+
+def setup_notebook() -> None:
+    """Pandas display options for Chinese tables and the inline chart backend."""
+    pd.set_option("display.max_rows", MAX_ROWS_SHOWN)
+    pd.set_option("display.min_rows", MAX_ROWS_SHOWN)
+    pd.set_option("display.max_columns", 50)
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.width", 200)
+    pd.set_option("display.show_dimensions", False)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # outside IPython there is nothing to configure
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")
