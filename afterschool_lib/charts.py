@@ -266,8 +266,12 @@ def calendar_month_grid(days: pd.DataFrame, title: str, *, ncols: int | None = N
     for date, kind, service, follow in zip(dates, days[DAY_KIND], days[DAY_IS_SERVICE], follows):
         kind, service = str(kind), bool(service)
         follow = "" if pd.isna(follow) else str(follow).strip()
+        if follow == WEEKDAY_NAMES[date.weekday()]:
+            follow = ""  # an ordinary day follows its own timetable: nothing to mark
         if kind == "调休上课" and not service:
             kind, follow = _MAKEUP_NO_SERVICE, ""
+        elif service and follow:
+            kind = "调休上课"  # a make-up day that runs another weekday's timetable
         by_date[date] = {"kind": kind, "service": service, "follows": follow if service else ""}
     months = _months(dates)
     week_rows = max(len(calendar.Calendar().monthdayscalendar(m.year, m.month)) for m in months)

@@ -29,7 +29,10 @@ def _widget_for(key: str, label: str, value: object) -> widgets.Widget:
     if isinstance(value, dt.date):
         return widgets.DatePicker(value=value, description=label, style=_STYLE, layout=_LAYOUT)
     text = "" if value is None else (format(value, "f") if isinstance(value, Decimal) else str(value))
-    return widgets.Text(value=text, description=label, style=_STYLE, layout=_LAYOUT)
+    short, _, hint = label.partition("（")  # a long hint goes inside the box, not into the label
+    if len(label) <= 12:
+        short, hint = label, ""
+    return widgets.Text(value=text, description=short, placeholder=hint.rstrip("）"), style=_STYLE, layout=_LAYOUT)
 
 
 def _as_setting(value: object) -> object:

@@ -183,3 +183,14 @@ def test_bar_chart_series_and_frame(strict):
     assert [t.get_text() for t in ax.get_yticklabels()] == ["趣味篮球", "书法"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["报名", "录取"]
     _render_everywhere(fig)
+
+
+def test_real_term_calendar_marks_only_make_up_days(strict):
+    """Ordinary days follow their own timetable and carry no mark; the two 调休 days do."""
+    from afterschool_lib.paths import sample_dir
+    from afterschool_lib.validate import check_folder
+
+    days = check_folder(sample_dir()).calendar.days
+    fig = calendar_month_grid(days, "示例小学 课后服务校历")
+    marks = sorted(t.get_text() for ax in month_panels(fig) for t in ax.texts if t.get_text().startswith("按"))
+    assert marks == ["按周三", "按周五"]
