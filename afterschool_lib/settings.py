@@ -75,6 +75,7 @@ FIELD_CHOICES: dict[str, tuple[str, ...]] = {f"{FEE}.{FEE_MODE}": FEE_MODES, f"{
 """Key paths whose value is one of a fixed list: a form shows these as drop-downs."""
 
 _QUOTED = (DoubleQuotedScalarString, SingleQuotedScalarString)
+_INT_EXAMPLES = {PERIODS_PER_DAY: 2, GROUP_SIZE: DEFAULT_GROUP_SIZE}
 _TEMPLATE_HINT = "对照 data_templates/settings.yaml 模板改正写法"
 
 
@@ -427,15 +428,16 @@ class _Reader:
     def positive_int(self, doc: Mapping, key: str, required: bool) -> int | None:
         value = doc.get(key)
         row = _line(doc, key)
+        example = f"填写正整数，如 {_INT_EXAMPLES.get(key, 2)}"
         if nz.is_blank(value):
             if required:
-                self.error(key, f"缺少{key}", "填写正整数，如 2", row=row)
+                self.error(key, f"缺少{key}", example, row=row)
             elif key in doc:
-                self.error(key, f"{key}是空的", "填写正整数，如 45", row=row)
+                self.error(key, f"{key}是空的", example, row=row)
             return None
         number = None if isinstance(value, (Mapping, list)) else nz.parse_int(value)[0]
         if number is None or number < 1:
-            self.error(key, f"{key}应为正整数", "填写正整数，如 2", value, row)
+            self.error(key, f"{key}应为正整数", example, value, row)
             return None
         return number
 
