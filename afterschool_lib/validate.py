@@ -237,37 +237,42 @@ def _activity_links(activities: LoadResult, rooms: LoadResult | None, staff: Loa
     return found
 
 
+_NAME_SUFFIXES = ("社团", "兴趣班", "班", "课", "组")
+
+
+def _activity_key(text: object) -> str:
+    """An activity named the way parents write it, reduced to compare: 篮球社团 -> 篮球, a01 -> A01."""
+    key = nz.clean_text(text).upper()
+    for suffix in _NAME_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            return key.removesuffix(suffix)
+    return key
+
+
 def activity_lookup(activities: pd.DataFrame) -> dict[str, str]:
-    """Every way a parent may name an activity (code, name, name without 社团/班) -> its 活动编号."""
+    """Every way a parent may name an activity (code, full name, name without 社团/班) -> its 活动编号."""
     lookup: dict[str, str] = {}
     for code, name in zip(activities[ACTIVITY_ID], activities[ACTIVITY_NAME]):
-        lookup[nz.clean_text(code).upper()] = code
-        plain = nz.clean_text(name)
-        lookup.setdefault(plain, code)
-        for suffix in ("社团", "兴趣班", "班", "课", "组"):
-            if plain.endswith(suffix) and len(plain) > len(suffix) + 1:
-                lookup.setdefault(plain.removesuffix(suffix), code)
+        lookup[_activity_key(code)] = code
+        lookup.setdefault(nz.clean_text(name).upper(), code)
+        lookup.setdefault(_activity_key(name), code)
     return lookup
+
+
+def match_activity(lookup: dict[str, str], text: object) -> str | None:
+    """The 活动编号 a survey answer means, or None when no activity fits."""
+    return lookup.get(nz.clean_text(text).upper()) or lookup.get(_activity_key(text))
 
 
 def _choice_links(survey: LoadResult, activities: LoadResult) -> list[Problem]:
     lookup = activity_lookup(activities.frame)
     found: list[Problem] = []
     for column in CHOICES:
-        if column not in survey.frame:
-            continue
         values = survey.frame[column]
-        for value in pd.unique(values[values.notna()]):
-            text = nz.clean_text(value)
-            key = text.upper() if text.upper() in lookup else text
-            for suffix in ("", "社团", "兴趣班", "班"):
-                if key.removesuffix(suffix) in lookup:
-                    break
-            else:
-                for _, row in survey.frame[values == value].iterrows():
-                    found.append(Problem(survey.file_name, "活动清单里没有这个活动（按编号或名称查找）",
-                                         "填写活动清单中的活动编号或名称", Severity.WARNING,
-                                         int(row[EXCEL_ROW]), column, text))
+        unknown = [v for v in pd.unique(values[values.notna()]) if match_activity(lookup, v) is None]
+        for row, value in zip(survey.frame[EXCEL_ROW][values.isin(unknown)], values[values.isin(unknown)]):
+            found.append(Problem(survey.file_name, "活动清单里没有这个活动（按编号或名称查找）", "填写活动清单中的活动编号或名称",
+                                 Severity.WARNING, int(row), column, str(value)))
     return found
 
 

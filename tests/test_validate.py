@@ -148,3 +148,11 @@ def test_repeated_problems_are_one_line_naming_every_row(small_term: Path):
     assert sum(len(p.rows) for p in items) == 40 - 12
     assert all("等共" in str(p) or len(p.rows) <= 8 for p in items)
     assert check.inputs["attendance"].accounted
+
+
+def test_activities_are_matched_however_parents_name_them():
+    from afterschool_lib.validate import activity_lookup, match_activity
+
+    lookup = activity_lookup(pd.DataFrame({"活动编号": ["A01", "A02"], "活动名称": ["趣味篮球", "合唱团"]}))
+    assert [match_activity(lookup, t) for t in ["a01", "Ａ01", "趣味篮球", "趣味篮球社团", "趣味篮球班", "合唱团", "围棋"]] == \
+        ["A01", "A01", "A01", "A01", "A01", "A02", None]
