@@ -42,7 +42,7 @@ from .schema import (
     InputSpec,
     Kind,
 )
-from .workbooks import display_width, workbook_bytes
+from .workbooks import clip, display_width, list_validation, workbook_bytes
 
 __all__ = [
     "INSTRUCTIONS_SHEET", "LAST_ROW", "SATISFACTION_EXAMPLE_QUESTIONS", "InitResult", "build_template",
@@ -117,11 +117,6 @@ def _allowed_values(column: Column) -> tuple[str, ...]:
     return ()
 
 
-def _clip(text: str, limit: int) -> str:
-    """Excel refuses to open a file whose validation title or message is too long."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _header_note(column: Column) -> str:
     lines = ["必填" if column.required else "选填"]
     if column.help:
@@ -135,16 +130,7 @@ def _add_validations(sheet: Worksheet, column: Column, letter: str) -> None:
     cells = f"{letter}2:{letter}{LAST_ROW}"
     allowed = _allowed_values(column)
     if allowed:
-        listed = "、".join(allowed)
-        check = DataValidation(
-            type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True,
-            showDropDown=False,  # (sic) False means the in-cell arrow IS shown
-            showErrorMessage=True, errorStyle="stop",
-            errorTitle=_clip(f"“{column.name}”填写有误", 32),
-            error=_clip(f"“{column.name}”只能从下拉列表中选择：{listed}。", 255),
-            showInputMessage=True, promptTitle=_clip(column.name, 32),
-            prompt=_clip(f"请从下拉列表选择：{listed}", 255),
-        )
+        check = list_validation(column.name, allowed)
     elif column.kind is Kind.DATE:
         # A warning, not a stop: the loaders also read 2025年9月1日 typed as text.
         low = (dt.datetime(2000, 1, 1) - _EXCEL_EPOCH).days
@@ -152,10 +138,10 @@ def _add_validations(sheet: Worksheet, column: Column, letter: str) -> None:
         check = DataValidation(
             type="date", operator="between", formula1=str(low), formula2=str(high), allow_blank=True,
             showErrorMessage=True, errorStyle="warning",
-            errorTitle=_clip(f"“{column.name}”不像日期", 32),
+            errorTitle=clip(f"“{column.name}”不像日期", 32),
             error="请填写日期，如 2025-10-11。点“是”仍保留所填内容。",
-            showInputMessage=True, promptTitle=_clip(column.name, 32),
-            prompt=_clip(f"请填写日期，如 {column.example or '2025-10-11'}", 255),
+            showInputMessage=True, promptTitle=clip(column.name, 32),
+            prompt=clip(f"请填写日期，如 {column.example or '2025-10-11'}", 255),
         )
     elif column.kind is Kind.INT and (column.minimum is not None or column.maximum is not None):
         low = int(column.minimum) if column.minimum is not None else 0
@@ -163,10 +149,10 @@ def _add_validations(sheet: Worksheet, column: Column, letter: str) -> None:
         check = DataValidation(
             type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True,
             showErrorMessage=True, errorStyle="warning",
-            errorTitle=_clip(f"“{column.name}”超出范围", 32),
+            errorTitle=clip(f"“{column.name}”超出范围", 32),
             error=f"请填写 {low} 到 {high} 之间的整数。点“是”仍保留所填内容。",
-            showInputMessage=True, promptTitle=_clip(column.name, 32),
-            prompt=_clip(column.help or f"{low} 到 {high} 之间的整数", 255),
+            showInputMessage=True, promptTitle=clip(column.name, 32),
+            prompt=clip(column.help or f"{low} 到 {high} 之间的整数", 255),
         )
     else:
         return

@@ -19,6 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from .files import write_bytes_atomic
@@ -133,3 +134,25 @@ def write_tables(path: Path | str, sheets: dict[str, pd.DataFrame], text_columns
     for title, frame in sheets.items():
         add_table_sheet(book, title, frame, text_columns)
     return write_bytes_atomic(path, workbook_bytes(book))
+
+
+def clip(text: str, limit: int) -> str:
+    """Excel refuses to open a file whose validation title or message is too long."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def list_validation(name: str, allowed: tuple[str, ...] | list[str]) -> DataValidation:
+    """A drop-down list of ``allowed`` values for column ``name``, with Chinese messages.
+
+    The caller adds the cell range (``check.add("H2:H500")``) and the validation to a sheet.
+    """
+    listed = "、".join(allowed)
+    return DataValidation(
+        type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True,
+        showDropDown=False,  # (sic) False means the in-cell arrow IS shown
+        showErrorMessage=True, errorStyle="stop",
+        errorTitle=clip(f"“{name}”填写有误", 32),
+        error=clip(f"“{name}”只能从下拉列表中选择：{listed}。", 255),
+        showInputMessage=True, promptTitle=clip(name, 32),
+        prompt=clip(f"请从下拉列表选择：{listed}", 255),
+    )
