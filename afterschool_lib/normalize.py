@@ -38,7 +38,7 @@ def clean_text(value: object, fold: bool = True) -> str:
     plain one, which every later rule then needs to handle only once. Free text (remarks,
     comments) passes ``fold=False`` so its Chinese punctuation stays as written.
     """
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:  # NaT is a datetime: test it first
         return ""
     if isinstance(value, float):
         if math.isnan(value):
@@ -47,8 +47,6 @@ def clean_text(value: object, fold: bool = True) -> str:
             return str(int(value))
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return value.strftime("%Y-%m-%d %H:%M:%S").removesuffix(" 00:00:00")
-    if value is pd.NA or value is pd.NaT:
-        return ""
     text = unicodedata.normalize("NFKC", str(value)) if fold else str(value)
     text = text.replace("\u200b", "").replace("\ufeff", "")
     text = re.sub(r"\s+", " ", text).strip()
@@ -204,7 +202,7 @@ def parse_weekday_list(value: object) -> tuple[str | None, Invalid | None]:
     days = parse_weekdays(value)
     if days is None:
         return None, Invalid("无法识别的星期", "写成“周一,周三,周五”，用逗号或顿号分隔")
-    return format_weekdays(days), None
+    return (format_weekdays(days) or None), None
 
 
 def parse_single_weekday(value: object) -> tuple[str | None, Invalid | None]:
@@ -218,6 +216,19 @@ def excel_serial_to_datetime(number: float) -> dt.datetime:
     return _EXCEL_EPOCH + dt.timedelta(days=float(number))
 
 
+_YEARS = (1900, 2100)  # dates outside these years are typos (0205, 20255) and beyond what pandas can hold
+
+
+def _checked_stamp(stamp: pd.Timestamp, with_time: bool) -> tuple[pd.Timestamp | None, Invalid | None]:
+    """A date within the years the kit plans for, time zone dropped, time kept or cut off."""
+    if not _YEARS[0] <= stamp.year <= _YEARS[1]:
+        return None, Invalid(f"年份 {stamp.year} 不在 {_YEARS[0]} 至 {_YEARS[1]} 之间", "检查年份，写成 2025-09-01 的形式")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    stamp = stamp.as_unit("ns")
+    return (stamp if with_time else stamp.normalize()), None
+
+
 _DATE_PATTERNS = (
     r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?",
     r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})",
@@ -225,20 +236,21 @@ _DATE_PATTERNS = (
 
 
 def parse_datetime(value: object, with_time: bool = True) -> tuple[pd.Timestamp | None, Invalid | None]:
-    """Dates as text (2025-09-01, 2025/9/1, 2025年9月1日, 20250901), Excel serials or cell dates."""
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        stamp = pd.Timestamp(value)
-        return (stamp if with_time else stamp.normalize()), None
-    if isinstance(value, dt.date):
-        return pd.Timestamp(value), None
+    """Dates as text (2025-09-01, 2025/9/1, 2025年9月1日, 20250901), Excel serials or cell dates.
+
+    Years outside 1900 to 2100 are refused as typos (and pandas could not hold year 1 or 9999).
+    """
+    if value is pd.NaT:
+        return None, None
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return _checked_stamp(pd.Timestamp(value), with_time)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and not (isinstance(value, float) and math.isnan(value)):
         if 20000 < value < 80000:  # Excel serial days: 1954 to 2118
-            stamp = pd.Timestamp(excel_serial_to_datetime(value)).round("s")
-            return (stamp if with_time else stamp.normalize()), None
+            return _checked_stamp(pd.Timestamp(excel_serial_to_datetime(value)).round("s"), with_time)
     text = clean_text(value)
     if not text:
         return None, None
-    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+    if re.fullmatch(r"\d{5}(\.\d+)?", text) and 20000 < float(text) < 80000:
         return parse_datetime(float(text), with_time)
     for pattern in _DATE_PATTERNS:
         match = re.match(pattern, text)
@@ -247,7 +259,7 @@ def parse_datetime(value: object, with_time: bool = True) -> tuple[pd.Timestamp 
         rest = text[match.end():].strip()
         try:
             stamp = pd.Timestamp(int(match["y"]), int(match["m"]), int(match["d"]))
-        except ValueError:
+        except (ValueError, OverflowError):
             return None, Invalid("不存在的日期", "检查年月日，写成 2025-09-01 的形式")
         if rest and with_time:
             clock, invalid = parse_time(rest, allow_seconds=True)
@@ -257,7 +269,7 @@ def parse_datetime(value: object, with_time: bool = True) -> tuple[pd.Timestamp 
             stamp += pd.Timedelta(hours=hours, minutes=minutes, seconds=seconds)
         elif rest and not re.fullmatch(r"(0{1,2}:00(:00)?|\(?周.\)?|\(?星期.\)?)", rest):
             return None, Invalid("日期后面有多余的内容", "只写日期，如 2025-09-01")
-        return stamp, None
+        return _checked_stamp(stamp, with_time=True)
     if re.fullmatch(r"\d{1,2}[-/.月]\d{1,2}日?", text):
         return None, Invalid("日期缺少年份", "写成带年份的 2025-09-01")
     return None, Invalid("无法识别的日期", "写成 2025-09-01 的形式")
@@ -271,10 +283,12 @@ def parse_time(value: object, allow_seconds: bool = False) -> tuple[str | None, 
     """16:30 / 16：30 / 16点30 / 4:30 pm / Excel day fractions / time cells -> "16:30"."""
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S" if allow_seconds and value.second else "%H:%M"), None
+    if value is pd.NaT:
+        return None, None
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return value.strftime("%H:%M"), None
     if isinstance(value, float) and 0 <= value < 1:
-        minutes = round(value * 24 * 60)
+        minutes = min(round(value * 24 * 60), 23 * 60 + 59)  # 23:59:59.9 must not round to 24:00
         return f"{minutes // 60:02d}:{minutes % 60:02d}", None
     text = clean_text(value).lower().replace(" ", "")
     if not text:
