@@ -72,7 +72,7 @@ def build_parser() -> ChineseParser:
                "    afterschool validate 2026春季      检查学期文件夹里的数据",
     )
     parser.add_argument("--version", action="version", version=f"afterschool kit {__version__}", help="显示版本号并退出")
-    commands = parser.add_subparsers(title="命令", metavar="{init,validate,run}", dest="command", parser_class=ChineseParser)
+    commands = parser.add_subparsers(title="命令", metavar="{init,validate,import-survey,run}", dest="command", parser_class=ChineseParser)
 
     init = commands.add_parser("init", help="新建学期文件夹，放入全部空白模板", description="在 DIR 新建学期文件夹，放入每种数据的空白模板（含填写说明和下拉选项）和 settings.yaml。已有的文件不会被覆盖。")
     init.add_argument("folder", metavar="DIR", type=Path, help="新学期文件夹的路径（可以是中文名）")
@@ -81,6 +81,16 @@ def build_parser() -> ChineseParser:
     validate = commands.add_parser("validate", help="检查学期文件夹或单个数据文件", description="检查学期文件夹（或其中一个文件）的数据：每个问题一行，先错误后警告，最后一行是汇总。\n退出码：0 表示可以使用，1 表示有错误。")
     validate.add_argument("target", metavar="DIR|FILE", type=Path, help="学期文件夹，或其中的一个数据文件")
     validate.set_defaults(handler=_cmd_validate)
+
+    survey = commands.add_parser("import-survey", help="把问卷星、腾讯问卷的导出结果整理成 survey 申请表",
+                                 description="读取问卷星（按选项文本）或腾讯问卷导出的报名结果，按问题文字对应到申请表的各列，"
+                                             "整理成 survey 表（.xlsx）。会列出每个问题对应到哪一列，以及无法识别的答卷。")
+    survey.add_argument("export", metavar="FILE", type=Path, help="问卷平台导出的文件（.xls、.xlsx 或 .csv）")
+    survey.add_argument("--out", metavar="FILE", type=Path, default=None,
+                        help="写出的申请表（默认：与 FILE 同一文件夹下的 survey.xlsx）")
+    survey.add_argument("--data", metavar="DIR", type=Path, default=None,
+                        help="学期文件夹：用其中的活动清单把社团名称对应到活动编号（默认：FILE 所在的文件夹）")
+    survey.set_defaults(handler=_cmd_import_survey)
 
     run = commands.add_parser("run", help="按顺序运行全部步骤笔记本，导出全部文件", description="按顺序运行 notebooks/ 中的每个步骤笔记本，读取 --data 文件夹的数据，把运行后的笔记本和生成的文件写到 --out 文件夹。")
     run.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
@@ -152,6 +162,43 @@ def _cmd_validate(args: argparse.Namespace) -> int:
               f"错误 {errors} 个，警告 {len(problems) - errors} 个。（单独检查一个文件时，不检查与其他文件的对应关系。）")
     else:
         print(f"{target.name}：错误 {errors} 个，警告 {len(problems) - errors} 个。")
+    return 0 if errors == 0 else 1
+
+
+def _cmd_import_survey(args: argparse.Namespace) -> int:
+    from .files import find_input
+    from .loaders import load_input
+    from .survey_import import mapping_table, read_survey_export, write_survey
+
+    source: Path = args.export
+    if not source.is_file():
+        print(f"找不到问卷导出文件 {source}：请检查路径。", file=sys.stderr)
+        return 1
+    out: Path = args.out or source.parent / ("survey_导入.xlsx" if source.stem.lower() == "survey" else "survey.xlsx")
+    if out.resolve() == source.resolve():
+        print("--out 不能与导出文件相同：导入不会改动原始文件。请换一个文件名。", file=sys.stderr)
+        return 1
+    activities = None
+    activities_path, _ = find_input(args.data or source.parent, "activities")
+    if activities_path is None and args.data is None:
+        activities_path, _ = find_input(source.parent.parent, "activities")  # an 导出/ subfolder of the term folder
+    if activities_path is not None:
+        activities = load_input("activities", activities_path).frame
+    result = read_survey_export(source, activities=activities)
+    print(f"{source.name}：识别为{result.platform}，共 {result.rows_read} 份答卷。问题对应如下：")
+    for _, row in mapping_table(result).iterrows():
+        print(f"    {row.iloc[0]} → {row.iloc[1] or '（不使用）'}" + (f"  {row.iloc[2]}" if row.iloc[2] else ""))
+    if activities is None:
+        print("    （没有找到活动清单，志愿按原文保留；用 --data 指定学期文件夹可对应到活动编号）")
+    _print_problems(result.problems)
+    try:
+        write_survey(result, out)
+    except OSError as exc:
+        print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
+        return 1
+    errors = sum(p.is_error for p in result.problems)
+    print(f"已写出 {out}：{len(result.frame)} 份申请；未能导入 {result.rows_read - len(result.frame)} 份（均已逐行说明）；"
+          f"错误 {errors} 个，警告 {len(result.problems) - errors} 个。")
     return 0 if errors == 0 else 1
 
 

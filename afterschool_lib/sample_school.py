@@ -956,6 +956,112 @@ def _write(path: Path, data: bytes) -> Path:
     return write_bytes_atomic(path, data)
 
 
+# =================================================================================================
+# The same applications as the survey platforms hand them out (for trying ``import-survey``)
+# =================================================================================================
+
+EXPORTS_DIR = "导出"
+_WJX_EXPORT = "问卷星_课后服务报名.csv"
+_TENCENT_EXPORT = "腾讯问卷_课后服务报名.csv"
+_WEEK = schema.WEEKDAY_NAMES[:5]
+_IP_PLACES = (("江苏", "南京"), ("江苏", "南京"), ("江苏", "南京"), ("江苏", "苏州"), ("安徽", "合肥"), ("上海", "上海"),
+              ("广东", "深圳"), ("浙江", "杭州"))
+_WJX_QUESTIONS = (
+    "1、孩子的学号：", "2、孩子姓名", "3、所在年级", "4、所在班级", "5、是否参加本学期课后服务", "6、参加哪几天(多选题 *必答)",
+    "7、每天几点接孩子 ", "8、是否需要午间托管", "9、请按意愿选择社团(最多选3项，按顺序)", "10、每周最多参加几个社团",
+)
+_TENCENT_DAYS_QUESTION = "6.孩子每周参加哪几天"
+
+
+def write_survey_exports(out_dir: Path | str, seed: int = DEFAULT_SEED) -> list[Path]:
+    """The sample's applications as a 问卷星 and a 腾讯问卷 download, in ``out_dir/导出/``.
+
+    They are written from the ``survey.csv`` already in ``out_dir``, so importing either export
+    gives the same applications as loading ``survey.csv``: same 学号, 参加, 服务日 (a blank one
+    means every day, which the questionnaire asks as five ticked days) and 志愿 (given by activity
+    name, as parents pick them from the form). Parents who do not apply skip the rest of the form
+    by the questionnaire's logic. The random stream is the exports' own, so the rest of the sample
+    stays byte for byte the same.
+    """
+    out = Path(out_dir)
+    with (out / f"{schema.SURVEY.stem}.csv").open(encoding="gb18030", newline="") as handle:
+        applications = list(csv.DictReader(handle))
+    rng = _rng(seed, "survey-exports")
+    names = {a.code: a.name for a in ACTIVITIES}
+    answers = [_export_answers(row, names) for row in applications]
+    folder = out / EXPORTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        _write(folder / _WJX_EXPORT, _csv_bytes(_wjx_export(answers, rng), "gb18030")),
+        _write(folder / _TENCENT_EXPORT, _csv_bytes(_tencent_export(answers, rng), "utf-8-sig")),
+    ]
+
+
+def _export_answers(row: dict[str, str], names: dict[str, str]) -> dict:
+    """One application as a parent answered the form: options as the form lists them."""
+    # the sample's own spellings (一、三、五, 3年级, (2)班) read as the kit reads them
+    from . import normalize as nz
+
+    days = nz.parse_weekdays(row[schema.WEEKDAYS_COL]) or tuple(range(5))
+    grade = nz.parse_grade(row[schema.GRADE])[0]
+    number = nz.parse_class(row[schema.CLASS])[0][1]
+    return {
+        "学号": row[schema.STUDENT_ID], "姓名": row[schema.NAME], "年级": schema.GRADE_NAMES[grade - 1],
+        "班级": f"{number}班", "参加": row[schema.JOIN] == schema.YES, "服务日": [schema.WEEKDAY_NAMES[d] for d in days],
+        "离校": row[schema.LEAVE_TIME], "午托": row[schema.NOON_CARE] or schema.NO,
+        "志愿": [names.get(row[c], row[c]) for c in schema.CHOICES if row[c]],
+        "社团数": f"{row[schema.MAX_CLUBS]}个" if row[schema.MAX_CLUBS] else "",
+        "提交": dt.datetime.strptime(row[schema.SUBMITTED_AT], "%Y-%m-%d %H:%M:%S"),
+    }
+
+
+def _ip(rng: np.random.Generator) -> tuple[str, str, str]:
+    province, city = _pick(rng, _IP_PLACES)
+    address = ".".join(str(int(n)) for n in rng.integers(1, 255, size=4))
+    return address, province, city
+
+
+def _wjx_export(answers: list[dict], rng: np.random.Generator) -> pd.DataFrame:
+    """问卷星 按选项文本: ┋ between days, → between ranked clubs, (跳过) after the logic jump."""
+    rows = []
+    for number, a in enumerate(answers, start=1):
+        seconds = int(rng.integers(35, 420))
+        source = _pick(rng, ("微信", "手机提交", "链接"), (0.85, 0.1, 0.05))
+        address, province, city = _ip(rng)
+        when = a["提交"]
+        row = [number, f"{when.year}/{when.month}/{when.day} {when:%H:%M:%S}", f"{seconds}秒", source, "N/A",
+               f"{address}({province}-{city})", a["学号"], a["姓名"], a["年级"], a["班级"], "是" if a["参加"] else "否"]
+        if a["参加"]:
+            row += ["┋".join(a["服务日"]), a["离校"], a["午托"], "→".join(a["志愿"]) or "(空)", a["社团数"] or "(空)"]
+        else:
+            row += ["(跳过)"] * 5
+        rows.append(row)
+    columns = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", *_WJX_QUESTIONS]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _tencent_export(answers: list[dict], rng: np.random.Generator) -> pd.DataFrame:
+    """腾讯问卷: one column per weekday (its text when ticked), 志愿 as three questions, a final empty column."""
+    rows = []
+    for number, a in enumerate(answers, start=1):
+        seconds = int(rng.integers(35, 420))
+        _, province, city = _ip(rng)
+        end = a["提交"]
+        start = end - dt.timedelta(seconds=seconds)
+        joins = a["参加"]
+        clubs = (a["志愿"] + ["", "", ""])[:3] if joins else ["", "", ""]
+        row = [number, f"{start:%Y-%m-%d %H:%M:%S}", f"{end:%Y-%m-%d %H:%M:%S}", f"{seconds // 60}分{seconds % 60}秒",
+               "中国", province, city, "", a["学号"], a["姓名"], a["年级"], a["班级"], "是" if joins else "否"]
+        row += [day if joins and day in a["服务日"] else "" for day in _WEEK]
+        row += [a["离校"] if joins else "", a["午托"] if joins else "", *clubs, a["社团数"] if joins else "", ""]
+        rows.append(row)
+    columns = ["编号", "开始答题时间", "结束答题时间", "答题时长", "地理位置国家和地区", "地理位置省份", "地理位置城市", "自定义字段",
+               "1.孩子的学号", "2.孩子的姓名", "3.年级", "4.班级", "5.本学期是否参加课后服务",
+               *(f"{_TENCENT_DAYS_QUESTION}:{day}" for day in _WEEK), "7.离校时间", "8.是否需要午托",
+               "9.第一志愿", "10.第二志愿", "11.第三志愿", "12.每周最多参加几个社团", ""]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def generate_sample_school(out_dir: Path | str = DEFAULT_OUT_DIR, seed: int = DEFAULT_SEED) -> list[Path]:
     """Write the sample school's term folder into ``out_dir``; returns the files written in order.
 
@@ -991,6 +1097,7 @@ def generate_sample_school(out_dir: Path | str = DEFAULT_OUT_DIR, seed: int = DE
     incidents = incidents.assign(**{schema.DATE: incidents[schema.DATE].map(lambda d: d.strftime("%Y-%m-%d"))})
     xlsx(schema.INCIDENTS.stem, incidents)
     xlsx(schema.SATISFACTION.stem, satisfaction_sheet(students, applications, staff, seed))
+    write_survey_exports(out, seed)  # 导出/: the same applications as 问卷星 and 腾讯问卷 downloads
     return written
 
 
