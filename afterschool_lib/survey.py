@@ -28,6 +28,7 @@ from .schema import (
     CLASS,
     EXCEL_ROW,
     GRADE,
+    GRADE_NAMES,
     HARDSHIP,
     JOIN,
     LEAVE_TIME,
@@ -456,3 +457,41 @@ def answers_long(applications: pd.DataFrame) -> pd.DataFrame:
     table[GRADE] = table[GRADE].astype("Int64")
     table[CLASS] = table[CLASS].astype("Int64")
     return table
+
+
+def demand_report(students: pd.DataFrame, applications: pd.DataFrame, status: pd.DataFrame,
+                  activities: pd.DataFrame, service_weekdays: tuple[int, ...]) -> dict[str, pd.DataFrame]:
+    """Every demand table of the step, by sheet name, for the report workbook."""
+    return {
+        "按年级": participation_by_grade(status),
+        "按班级": participation_by_class(students, status),
+        "按星期": demand_by_weekday(applications, service_weekdays),
+        "离校时段": demand_by_leave_time(applications),
+        "午间托管": noon_care_by_grade(applications),
+        "优先群体": priority_coverage(status, students),
+        "优先群体未申请": priority_students_without_application(status),
+        "社团意向": interest_by_activity(applications, activities),
+        "审核进度": stage_counts(status),
+    }
+
+
+def grade_view(table: pd.DataFrame, grade_column: str = CLASS_NAME):
+    """A grade drop-down over a per-class table, for the notebook (全部 shows every class).
+
+    The table is rendered into an HTML widget rather than captured output, so the notebook stays
+    comparable under nbval.
+    """
+    import ipywidgets as widgets
+
+    grades = ["全部", *[g for g in GRADE_NAMES if table[grade_column].astype(str).str.startswith(g).any()]]
+    picker = widgets.Dropdown(options=grades, value="全部", description="年级")
+    view = widgets.HTML()
+
+    def show(change: object = None) -> None:
+        chosen = picker.value
+        rows = table if chosen == "全部" else table[table[grade_column].astype(str).str.startswith(chosen)]
+        view.value = rows.to_html(index=False, na_rep="")
+
+    picker.observe(show, names="value")
+    show()
+    return widgets.VBox([picker, view])
