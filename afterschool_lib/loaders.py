@@ -305,6 +305,7 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
 
     raw_classes = body[class_index].tolist() if (class_index := _index_of(mapping, CLASS)) is not None else None
     _check_grade_class(name, frame, problems, dropped, spec, raw_classes)
+    _check_at_least_one(name, spec, frame, problems, dropped)
     frame = frame.drop(index=list(dropped))
     frame, dup_problems = _resolve_duplicates(name, spec, frame)
     problems.extend(dup_problems)
@@ -396,6 +397,21 @@ def _range_problems(name: str, column: Column, values: pd.Series, excel_rows: pd
     return problems
 
 
+def _check_at_least_one(name: str, spec: InputSpec, frame: pd.DataFrame, problems: list[Problem], dropped: set[int]) -> None:
+    """A row that fills none of ``spec.at_least_one`` says nothing usable: it is named and left out."""
+    if not spec.at_least_one:
+        return
+    present = [c for c in spec.at_least_one if c in frame]
+    empty = frame[present].isna().all(axis=1) if present else pd.Series(True, index=frame.index)
+    shown = "或".join(spec.at_least_one)
+    for index in frame.index[empty]:
+        if index in dropped:
+            continue
+        problems.append(Problem(name, f"{shown}都没有填写，无法知道是哪名学生，该行未读入", f"至少填写{shown}中的一项",
+                                Severity.ERROR, int(frame.at[index, EXCEL_ROW]), spec.at_least_one[0], "", dropped=True))
+        dropped.add(index)
+
+
 def _index_of(mapping: dict[int, str], column_name: str) -> int | None:
     return next((j for j, name in mapping.items() if name == column_name), None)
 
@@ -443,6 +459,10 @@ def _resolve_duplicates(name: str, spec: InputSpec, frame: pd.DataFrame) -> tupl
     if not spec.key or frame.empty:
         return frame, []
     key = list(spec.key)
+    unkeyed = frame[key].isna().any(axis=1)  # rows without a key cannot repeat one (an application by name only)
+    if unkeyed.any():
+        keyed, dup_problems = _resolve_duplicates(name, spec, frame[~unkeyed])
+        return pd.concat([keyed, frame[unkeyed]]).sort_values(EXCEL_ROW), dup_problems
     if spec.on_duplicate == "keep_latest" and SUBMITTED_AT in frame:
         order = frame.assign(_t=pd.to_datetime(frame[SUBMITTED_AT])).sort_values(["_t", EXCEL_ROW], kind="stable", na_position="first")
         keep = ~order.duplicated(key, keep="last")

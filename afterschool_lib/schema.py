@@ -159,6 +159,8 @@ class InputSpec:
     references: tuple[tuple[str, str, str], ...] = field(default=())
     # True when columns beyond the declared ones carry data of a known kind (satisfaction items)
     open_columns: bool = False
+    # columns of which each row must fill at least one (an application names the child by 学号 or 姓名)
+    at_least_one: tuple[str, ...] = ()
     # what a repeated key means: "error" (keep the first, the repeat is an error),
     # "keep_first" (keep the first, warn) or "keep_latest" (keep the latest submission, warn)
     on_duplicate: str = "error"
@@ -220,13 +222,14 @@ SURVEY = InputSpec(
     stem="survey",
     title="需求调查",
     key=(STUDENT_ID,),
+    at_least_one=(STUDENT_ID, NAME),
     on_duplicate="keep_latest",
     references=((STUDENT_ID, "students", STUDENT_ID),),
     help="家长申请表，每份申请一行；可由问卷星、腾讯问卷导出后整理成本表。",
     columns=(
-        Column(STUDENT_ID, Kind.CODE, True, ("学籍号", "学生学号", "孩子学号"),
-               help="与学生名单一致的学号", example="2025030201"),
-        Column(NAME, Kind.TEXT, False, ("学生姓名", "孩子姓名"), help="学生姓名", example="张小明"),
+        Column(STUDENT_ID, Kind.CODE, False, ("学籍号", "学生学号", "孩子学号"),
+               help="与学生名单一致的学号；家长不知道学号时可空着，按姓名、年级、班级对应", example="2025030201"),
+        Column(NAME, Kind.TEXT, False, ("学生姓名", "孩子姓名"), help="学生姓名（学号和姓名至少填一项）", example="张小明"),
         Column(GRADE, Kind.GRADE, False, _GRADE_COL.aliases, help=_GRADE_COL.help, example="三年级"),
         Column(CLASS, Kind.CLASS, False, _CLASS_COL.aliases, help=_CLASS_COL.help, example="2班"),
         Column(JOIN, Kind.YESNO, True, ("是否参加", "是否参加课后服务", "参加", "是否报名"),

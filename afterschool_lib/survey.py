@@ -37,6 +37,7 @@ from .schema import (
     NAME,
     NOON_CARE,
     STUDENT_ID,
+    SUBMITTED_AT,
     WEEKDAY_NAMES,
     WEEKDAYS_COL,
 )
@@ -91,6 +92,8 @@ def prepare_applications(survey: pd.DataFrame, students: pd.DataFrame, activitie
     like with like. Names that fit no activity stay as written (validation already named them).
     """
     applications, problems = match_applications(survey, students, file_name)
+    applications, repeats = _latest_per_student(applications, file_name)
+    problems += repeats
     everyday = nz.format_weekdays(service_weekdays)
     applications[WEEKDAYS_COL] = [everyday if pd.isna(v) or not v else v for v in applications[WEEKDAYS_COL]]
     if activities is not None and len(activities):
@@ -99,6 +102,24 @@ def prepare_applications(survey: pd.DataFrame, students: pd.DataFrame, activitie
             applications[column] = [v if pd.isna(v) else (match_activity(lookup, v) or v) for v in applications[column]]
     applications[PRIORITY] = applications.apply(priority_text, axis=1)
     return applications, problems
+
+
+def _latest_per_student(applications: pd.DataFrame, file_name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """One application per matched student: the latest stands, earlier ones are named and set aside.
+
+    The loader already keeps the latest per 学号; this catches the same child applying once by
+    学号 and once by name only, which only the roster match reveals.
+    """
+    matched = applications[applications[MATCHED_BY] != "未匹配"]
+    order = matched.sort_values([SUBMITTED_AT, EXCEL_ROW], na_position="first") if SUBMITTED_AT in matched else matched
+    earlier = order.duplicated(STUDENT_ID, keep="last")
+    if not earlier.any():
+        return applications, []
+    latest = order[~earlier].set_index(STUDENT_ID)[EXCEL_ROW]
+    problems = [Problem(file_name, f"与第 {int(latest[sid])} 行是同一名学生，以最后提交的为准，这一行未采用",
+                        "确认以最后一次提交为准", Severity.WARNING, int(row), STUDENT_ID, str(sid), dropped=True)
+                for row, sid in zip(order.loc[earlier, EXCEL_ROW], order.loc[earlier, STUDENT_ID])]
+    return applications.drop(index=order.index[earlier]), problems
 
 
 def match_applications(applications: pd.DataFrame, students: pd.DataFrame,
@@ -125,15 +146,17 @@ def match_applications(applications: pd.DataFrame, students: pd.DataFrame,
         if len(candidates) == 1:
             how.append("姓名+年级+班级")
             ids.append(candidates[0])
-            problems.append(Problem(file_name, f"学生名单里没有这个学号，按姓名和班级对应到学号 {candidates[0]}",
-                                    "核对后在问卷结果中改正学号", Severity.WARNING, int(row[EXCEL_ROW]), STUDENT_ID, str(sid)))
+            why = "没有填写学号" if pd.isna(sid) else "学生名单里没有这个学号"
+            problems.append(Problem(file_name, f"{why}，按姓名和班级对应到学号 {candidates[0]}",
+                                    "核对无误即可；如对应错了，在问卷结果中填写正确的学号", Severity.WARNING,
+                                    int(row[EXCEL_ROW]), STUDENT_ID, "" if pd.isna(sid) else str(sid)))
             continue
         how.append("未匹配")
         ids.append(sid)
         why = "姓名和班级对应到多名学生" if candidates else "按学号、按姓名和班级都找不到这名学生"
         problems.append(Problem(file_name, f"{why}，这份申请暂不能处理",
                                 "请班主任核对学号和姓名；如是新转入的学生，先加入学生名单", Severity.WARNING,
-                                int(row[EXCEL_ROW]), STUDENT_ID, str(sid)))
+                                int(row[EXCEL_ROW]), STUDENT_ID, "" if pd.isna(sid) else str(sid)))
     matched[MATCHED_BY] = how
     matched[STUDENT_ID] = ids
     # the roster, not the form, says which class a student is in

@@ -147,3 +147,16 @@ def test_long_answers_split_multi_valued_questions(prepared):
     s1 = long[(long["学号"] == "S1") & (long["问题"] == "志愿")]
     assert list(zip(s1["序号"], s1["回答"])) == [(1, "A01"), (2, "A02")]
     assert "S8" not in set(long["学号"])
+
+
+def test_an_application_by_name_only_is_matched_and_the_latest_stands(term, cn_dir: Path):
+    survey = load_input("survey", write_csv(cn_dir / "survey2.csv", [
+        ["学号", "姓名", "年级", "班级", "参加课后服务", "志愿1", "提交时间"],
+        ["S1", "张一", "一年级", "1班", "是", "A01", "2025-08-30 20:00"],
+        ["", "张一", "1", "(1)班", "是", "A02", "2025-08-31 09:00"],   # the same child, no 学号, later
+        ["", "", "一年级", "1班", "是", "A02", "2025-08-31 10:00"],     # nobody named: not readable
+    ]))
+    assert [(p.row, p.dropped) for p in survey.problems] == [(4, True)] and survey.accounted
+    applications, problems = sv.prepare_applications(survey.frame, term["students"], term["activities"], WEEK)
+    assert applications["学号"].tolist() == ["S1"] and applications["志愿1"].tolist() == ["A02"]
+    assert [(p.row, p.dropped) for p in problems if "同一名学生" in p.message] == [(2, True)]
