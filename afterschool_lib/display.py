@@ -26,3 +26,19 @@ def setup_notebook() -> None:
     shell = get_ipython()
     if shell is not None:
         shell.run_line_magic("matplotlib", "inline")
+
+
+def problems_view(problems):
+    """The problem table, or a plain Chinese line when there is nothing to fix.
+
+    pandas shows an empty table as "Empty DataFrame / Columns: [...]" in English; a teacher
+    should read 没有发现问题 instead.
+    """
+    from IPython.display import Markdown
+
+    from .problems import problems_table
+
+    problems = list(problems)
+    if not problems:
+        return Markdown("没有发现问题。")
+    return problems_table(problems)

@@ -1098,7 +1098,45 @@ def generate_sample_school(out_dir: Path | str = DEFAULT_OUT_DIR, seed: int = DE
     xlsx(schema.INCIDENTS.stem, incidents)
     xlsx(schema.SATISFACTION.stem, satisfaction_sheet(students, applications, staff, seed))
     write_survey_exports(out, seed)  # 导出/: the same applications as 问卷星 and 腾讯问卷 downloads
+    written.append(write_class_review_returns(out, seed))
     return written
+
+
+_REJECTION_REASONS = ("家长下班早，可按时接送，经沟通自愿不参加", "身体原因暂缓参加，下月再申请", "家长要求改为只参加午间托管")
+_CLASSES_NOT_RETURNED = 2
+
+
+def write_class_review_returns(out: Path, seed: int) -> Path:
+    """The 班级审核 workbook as class teachers send it back, part way through the review.
+
+    Built with the kit's own review export, then filled in the way teachers do: nearly every
+    application passed (some typed √ instead of choosing from the list), a few refused with a
+    reason, and the last classes not yet returned, so the sample shows a review in progress.
+    """
+    import openpyxl
+
+    from .loaders import load_input
+    from .settings import load_settings
+    from .survey import class_review_sheets, prepare_applications, review_workbook_bytes
+
+    rng = _rng(seed, "class review")
+    students = load_input(schema.STUDENTS, out / f"{schema.STUDENTS.stem}.xlsx").frame
+    survey = load_input(schema.SURVEY, out / f"{schema.SURVEY.stem}.csv").frame
+    activities = load_input(schema.ACTIVITIES, out / f"{schema.ACTIVITIES.stem}.xlsx").frame
+    settings, _ = load_settings(out / schema.SETTINGS_FILE)
+    applications, _ = prepare_applications(survey, students, activities, settings.service_weekdays)
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook_bytes(class_review_sheets(applications, activities))))
+    for sheet in book.worksheets[:-_CLASSES_NOT_RETURNED]:
+        header = [c.value for c in sheet[1]]
+        result, reason = header.index("审核结果") + 1, header.index("原因") + 1
+        for row in range(2, sheet.max_row + 1):
+            draw = rng.random()
+            if draw < 0.02:
+                sheet.cell(row, result).value = "不通过"
+                sheet.cell(row, reason).value = _pick(rng, _REJECTION_REASONS)
+            else:
+                sheet.cell(row, result).value = "√" if draw < 0.1 else "审核通过"
+    return _write(out / "班级审核.xlsx", workbook_bytes(book, _FIXED_TIME))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
