@@ -155,3 +155,18 @@ def test_init_onto_a_file_is_explained(capsys, tmp_path: Path):
     blocker.write_text("x", encoding="utf-8")
     code, _, err = _run(capsys, "init", str(blocker))
     assert code == 1 and "已有同名的文件" in err
+
+
+def test_import_survey_writes_the_survey_shape(capsys, sample_copy: Path, tmp_path: Path):
+    from afterschool_lib.loaders import load_input
+
+    export = sample_copy / "导出" / "问卷星_课后服务报名.csv"
+    out = tmp_path / "申请表.xlsx"
+    code, text, _ = _run(capsys, "import-survey", str(export), "--out", str(out), "--data", str(sample_copy))
+    assert code == 0, text
+    assert "问卷星" in text and "→ 学号" in text and "已写出" in text
+    loaded = load_input("survey", out)
+    assert not any(p.is_error for p in loaded.problems)
+    assert loaded.frame["志愿1"].dropna().str.fullmatch(r"A\d\d").all()  # names turned into 活动编号
+    code, _, err = _run(capsys, "import-survey", str(sample_copy / "没有这个文件.csv"))
+    assert code == 1 and "找不到" in err

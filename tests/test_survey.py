@@ -160,3 +160,14 @@ def test_an_application_by_name_only_is_matched_and_the_latest_stands(term, cn_d
     applications, problems = sv.prepare_applications(survey.frame, term["students"], term["activities"], WEEK)
     assert applications["学号"].tolist() == ["S1"] and applications["志愿1"].tolist() == ["A02"]
     assert [(p.row, p.dropped) for p in problems if "同一名学生" in p.message] == [(2, True)]
+
+
+def test_grade_view_filters_the_table(prepared, term):
+    applications, _ = prepared
+    table = sv.participation_by_class(term["students"], sv.review_status(term["students"], applications))
+    view = sv.grade_view(table)
+    picker, html = view.children
+    assert picker.options == ("全部", "一年级", "三年级")
+    assert "三年级1班" in html.value and "一年级1班" in html.value
+    picker.value = "三年级"
+    assert "三年级1班" in html.value and "一年级1班" not in html.value
