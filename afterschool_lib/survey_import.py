@@ -779,3 +779,38 @@ def write_survey(result: SurveyImport, path: Path | str) -> Path:
     return write_tables(path, sheets, text_columns=(STUDENT_ID,))
 
 
+
+
+_INPUT_STEMS = {"students", "activities", "rooms", "staff", "calendar", "attendance", "incidents", "satisfaction"}
+
+
+def export_files(data_dir: Path | str) -> list[Path]:
+    """Files in a term folder (and its subfolders) that may hold applications, in a stable order.
+
+    Every table except the other inputs of the folder and the review workbooks qualifies: the
+    team's own survey table and any survey platform download saved beside it.
+    """
+    folder = Path(data_dir)
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if (path.is_file() and path.suffix.lower() in (".xlsx", ".xls", ".csv") and not path.name.startswith("~$")
+                and path.stem.lower() not in _INPUT_STEMS and "审核" not in path.stem and "复核" not in path.stem):
+            found.append(path)
+    return found
+
+
+def export_picker(data_dir: Path | str, current: str = ""):
+    """A drop-down of the application files in the term folder, for notebook 01.
+
+    The choice is read back as ``picker.value`` (a path relative to the term folder, or "" for the
+    folder's own survey table) by the cells below it, so picking a file and re-running them
+    imports that file.
+    """
+    import ipywidgets as widgets
+
+    folder = Path(data_dir)
+    relative = [p.relative_to(folder).as_posix() for p in export_files(folder) if p.stem.lower() != "survey"]
+    options = [("（学期文件夹中的 survey 表，不导入）", ""), *((r, r) for r in relative)]
+    chosen = current if current in relative else ""
+    return widgets.Dropdown(options=options, value=chosen, description="问卷文件",
+                            style={"description_width": "6em"}, layout=widgets.Layout(width="40em"))

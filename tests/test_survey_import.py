@@ -339,3 +339,13 @@ def test_sample_exports_are_reproducible(tmp_path: Path):
     assert "(跳过)".encode("gb18030") in wjx and "┋".encode("gb18030") in wjx and "→".encode("gb18030") in wjx
     tencent = written[1].read_bytes()
     assert tencent.startswith(b"\xef\xbb\xbf") and all(line.endswith(b",") for line in tencent.splitlines())
+
+
+def test_export_picker_lists_application_files_relative_to_the_term_folder():
+    from afterschool_lib.paths import sample_dir
+    from afterschool_lib.survey_import import export_picker
+
+    picker = export_picker(sample_dir(), "导出/问卷星_课后服务报名.csv")
+    assert picker.value == "导出/问卷星_课后服务报名.csv"
+    assert [v for _, v in picker.options] == ["", "导出/腾讯问卷_课后服务报名.csv", "导出/问卷星_课后服务报名.csv"]
+    assert export_picker(sample_dir(), "导出/不存在.csv").value == ""  # another school's folder: use its survey table
