@@ -90,6 +90,9 @@ def build_parser() -> ChineseParser:
                         help="写出的申请表（默认：与 FILE 同一文件夹下的 survey.xlsx）")
     survey.add_argument("--data", metavar="DIR", type=Path, default=None,
                         help="学期文件夹：用其中的活动清单把社团名称对应到活动编号（默认：FILE 所在的文件夹）")
+    survey.add_argument("--map", metavar="原问题=对应列", action="append", default=[],
+                        help="更正某个问题的对应关系，可重复使用；如 --map \"7、每天几点接孩子=离校时段\"，"
+                             "写成 \"问题=\" 表示不使用这个问题")
     survey.set_defaults(handler=_cmd_import_survey)
 
     run = commands.add_parser("run", help="按顺序运行全部步骤笔记本，导出全部文件", description="按顺序运行 notebooks/ 中的每个步骤笔记本，读取 --data 文件夹的数据，把运行后的笔记本和生成的文件写到 --out 文件夹。")
@@ -184,7 +187,14 @@ def _cmd_import_survey(args: argparse.Namespace) -> int:
         activities_path, _ = find_input(source.parent.parent, "activities")  # an 导出/ subfolder of the term folder
     if activities_path is not None:
         activities = load_input("activities", activities_path).frame
-    result = read_survey_export(source, activities=activities)
+    overrides: dict[str, str | None] = {}
+    for item in args.map:
+        question, sep, target = item.rpartition("=")
+        if not sep or not question.strip():
+            print(f"--map 的写法是“原问题=对应列”，而这里是：{item}", file=sys.stderr)
+            return 2
+        overrides[question.strip()] = target.strip() or None
+    result = read_survey_export(source, activities=activities, overrides=overrides)
     print(f"{source.name}：识别为{result.platform}，共 {result.rows_read} 份答卷。问题对应如下：")
     for _, row in mapping_table(result).iterrows():
         print(f"    {row.iloc[0]} → {row.iloc[1] or '（不使用）'}" + (f"  {row.iloc[2]}" if row.iloc[2] else ""))

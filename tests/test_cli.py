@@ -170,3 +170,16 @@ def test_import_survey_writes_the_survey_shape(capsys, sample_copy: Path, tmp_pa
     assert loaded.frame["志愿1"].dropna().str.fullmatch(r"A\d\d").all()  # names turned into 活动编号
     code, _, err = _run(capsys, "import-survey", str(sample_copy / "没有这个文件.csv"))
     assert code == 1 and "找不到" in err
+
+
+def test_import_survey_mapping_can_be_corrected(capsys, sample_copy: Path, tmp_path: Path):
+    from afterschool_lib.loaders import load_input
+
+    export = sample_copy / "导出" / "问卷星_课后服务报名.csv"
+    out = tmp_path / "申请表.xlsx"
+    code, text, _ = _run(capsys, "import-survey", str(export), "--out", str(out), "--map", "8、是否需要午间托管=")
+    assert code == 0, text
+    assert "8、是否需要午间托管 → （不使用）" in text
+    assert load_input("survey", out).frame["午间托管"].eq(False).all()  # not read: the default stands
+    code, _, err = _run(capsys, "import-survey", str(export), "--map", "没有等号")
+    assert code == 2 and "原问题=对应列" in err
