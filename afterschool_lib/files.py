@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,13 +78,45 @@ def decode_text(data: bytes) -> tuple[str, str]:
     raise UnicodeDecodeError("gb18030", data[:1], 0, 1, "neither UTF-8 nor GB18030")
 
 
-def _read_csv_text(text: str) -> pd.DataFrame:
+_DELIMITERS = (",", "\t", ";")  # in order of preference when the rows do not tell
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    # newline="" lets the reader see every line ending: CR-only files (Excel for Mac's
+    # "CSV (Macintosh)") and line breaks inside quoted cells both read correctly
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def guess_delimiter(text: str) -> str:
+    """Comma, tab or semicolon: the one under which the largest share of rows has one same width.
+
+    Excel, WPS and the survey platforms pad every row to the table's width, so the true
+    delimiter splits the rows evenly, while a tab or a quote typed inside a cell does not.
+    (``csv.Sniffer`` guesses from the characters instead, and a cell holding ``"`` and a tab
+    was enough to make it read a comma file as one column.)
+    """
     sample = text[:20000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
-    except csv.Error:
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if len(text) > len(sample) and "\n" in sample:
+        sample = sample[:sample.rindex("\n")]
+    best, best_score = _DELIMITERS[0], (0.0, 0)
+    for delimiter in _DELIMITERS:
+        try:
+            rows = _csv_rows(sample, delimiter)
+        except csv.Error:
+            continue
+        widths = Counter(len(r) for r in rows if any(cell.strip() for cell in r))
+        if not widths:
+            continue
+        width, count = max(widths.items(), key=lambda item: (item[1], item[0]))
+        score = (count / widths.total() if width > 1 else 0.0, width)  # share of rows, not count:
+        # a cell of many lines split by a wrong delimiter must not outvote the real rows
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv_text(text: str) -> pd.DataFrame:
+    rows = _csv_rows(text, guess_delimiter(text))
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     return pd.DataFrame(rows, dtype=object)

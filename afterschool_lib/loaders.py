@@ -125,7 +125,8 @@ class LoadResult:
     """What one input file gave: the tidy frame, every problem, and the row accounting.
 
     ``rows_read`` counts the data rows under the header (blank rows excluded, counted apart in
-    ``blank_rows``). Every one of them is either in ``frame`` or in a problem with ``dropped``.
+    ``blank_rows``), plus any rows above the header that look like data (:func:`_rows_above_header`).
+    Every one of them is either in ``frame`` or in a problem with ``dropped``.
     ``changed`` counts, per column, cells whose spelling was normalised (一年级 written 1).
     """
 
@@ -186,6 +187,28 @@ def _find_header(cells: pd.DataFrame, lookup: dict[str, str], spec: InputSpec) -
     return best_row, best_score
 
 
+def _rows_above_header(name: str, cells: pd.DataFrame, header_row: int) -> list[Problem]:
+    """Rows above the header that look like data, each named as not read.
+
+    A title (one cell) or a merged group header (基本信息 | 家庭情况) is expected there and passes
+    quietly; a row filled in at least two cells and half as many as the header is most likely
+    data whose own header is missing (two class lists pasted one under the other), and must
+    not vanish without a word.
+    """
+    filled = ~cells.iloc[:header_row + 1].map(nz.is_blank)
+    header_width = int(filled.iloc[header_row].sum())
+    problems = []
+    for i in range(header_row):
+        n_filled = int(filled.iloc[i].sum())
+        if n_filled >= 2 and 2 * n_filled >= header_width:
+            shown = " ".join(nz.clean_text(v, fold=False) for v in cells.iloc[i][filled.iloc[i]].tolist())
+            problems.append(Problem(
+                name, f"这一行在表头（第 {header_row + 1} 行）上方，像是一行数据，未读入",
+                "把表头移到这些数据的上方；若这一行只是标题或说明，可不必理会", Severity.WARNING,
+                i + 1, value=shown if len(shown) <= 40 else shown[:40] + "……", dropped=True))
+    return problems
+
+
 def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | None = None) -> LoadResult:
     """Load one input file of a term folder into its declared shape, collecting every problem."""
     spec = INPUTS[spec] if isinstance(spec, str) else spec
@@ -212,6 +235,8 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
         return LoadResult(spec, path, _empty_frame(spec), tuple(problems), rows_read=data_rows, encoding=raw.encoding, fmt=raw.fmt)
 
     headers = cells.iloc[header_row].tolist()
+    above = _rows_above_header(name, cells, header_row)
+    problems.extend(above)
     body = cells.iloc[header_row + 1:].reset_index(drop=True).astype(object)
     body = body.where(body.notna(), None)
     excel_rows = pd.Series(range(header_row + 2, header_row + 2 + len(body)), dtype="int64")
@@ -233,19 +258,16 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
             found.append((label, column_name))
         elif not label:
             if nonblank_cols.iloc[j]:
-                unknown[j] = f"第{_column_letter(j)}列"
+                unknown[j] = _unused_label(f"第{_column_letter(j)}列", spec, unknown)
                 problems.append(Problem(name, f"第 {_column_letter(j)} 列有数据但没有列名，已原样保留", "给这一列写上列名，或删除这一列",
                                         Severity.WARNING, header_row + 1, f"{_column_letter(j)}列"))
         else:
             if column_name:
                 problems.append(Problem(name, f"与前面的“{column_name}”列重复，这一列已按未知列保留，不参与计算",
                                         "删除重复的列，或改成不同的列名", Severity.WARNING, header_row + 1, label, label))
-            unique_label = label
-            while unique_label in spec.names or unique_label in unknown.values():
-                unique_label += "_"
-            unknown[j] = unique_label
+            unknown[j] = _unused_label(label, spec, unknown)
     missing = [c for c in spec.required if c not in mapping.values()]
-    rows_read = len(body)
+    rows_read = len(body) + len(above)
     if missing:
         shown = "、".join(missing)
         seen = "、".join(nz.clean_text(h) for h in headers if nz.clean_text(h)) or "（空）"
@@ -313,6 +335,14 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
     ordered = [EXCEL_ROW] + [c.name for c in spec.columns] + [c for c in frame.columns if c not in spec.names and c != EXCEL_ROW]
     return LoadResult(spec, path, frame[ordered], tuple(group_repeats(problems)), rows_read, blank_rows, header_row + 1,
                       tuple(found), tuple(unknown.values()), tuple(changed), raw.encoding, raw.fmt)
+
+
+def _unused_label(label: str, spec: InputSpec, unknown: dict[int, str]) -> str:
+    """A kept column's label, suffixed with _ until it clashes with no declared column, no other kept
+    column and not 行号 (a 行号 column of the teacher's own must not replace the Excel row numbers)."""
+    while label in spec.names or label == EXCEL_ROW or label in unknown.values():
+        label += "_"
+    return label
 
 
 _DTYPES = {Kind.INT: "Int64", Kind.YESNO: "boolean", Kind.DATE: "datetime64[ns]", Kind.DATETIME: "datetime64[ns]"}

@@ -63,7 +63,7 @@ def is_blank(value: object) -> bool:
 def chinese_number(text: str) -> int | None:
     """一 → 1, 十二 → 12, 二十 → 20, 12 → 12 (small numbers as used for grades and classes)."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit(): ❶ and ² are "digits" that int() refuses
         return int(text)
     if not text or any(ch not in CN_DIGITS and ch != "十" for ch in text):
         return None
@@ -188,7 +188,7 @@ def parse_weekdays(value: object) -> tuple[int, ...] | None:
 def _weekday_char(ch: str) -> int | None:
     if ch in _WEEKDAY_CHARS:
         return _WEEKDAY_CHARS[ch]
-    if ch.isdigit() and 1 <= int(ch) <= 7:
+    if ch.isdecimal() and 1 <= int(ch) <= 7:
         return int(ch) - 1
     return None
 
@@ -315,7 +315,9 @@ def parse_code(value: object) -> tuple[str | None, Invalid | None]:
         return str(int(value)), None
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value), None
-    text = clean_text(value).replace(" ", "")
+    # NFKC again once spaces are out: "A´" folds to "A", space, combining accent; without the space
+    # the accent would compose differently on the next read and the code would not match itself
+    text = unicodedata.normalize("NFKC", clean_text(value).replace(" ", ""))
     if not text:
         return None, None
     if re.fullmatch(r"\d(\.\d+)?e\+?\d+", text, flags=re.IGNORECASE):
@@ -366,14 +368,14 @@ def parse_grade_range(value: object) -> tuple[str | None, Invalid | None]:
                 return None, Invalid("年级范围不对", "写成“1-3”“3,4,5”或“全部”，年级在 1 至 6 之间")
             grades.update(range(first, last + 1))
             continue
-        if len(part) > 1 and part.isdigit() and all("1" <= ch <= "6" for ch in part):
+        if len(part) > 1 and all("1" <= ch <= "6" for ch in part):
             grades.update(int(ch) for ch in part)  # 345
             continue
         number = chinese_number(part)
         if number is None or not 1 <= number <= 6:
             return None, Invalid("无法识别的适用年级", "写成“1-3”“3,4,5”或“全部”")
         grades.add(number)
-    return ",".join(str(g) for g in sorted(grades)), None
+    return (",".join(str(g) for g in sorted(grades)) or None), None  # only separators: blank, as for weekdays
 
 
 def parse_grade_set(text: str) -> frozenset[int]:
