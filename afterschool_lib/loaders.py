@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import normalize as nz
 from .files import UnreadableFile, read_raw_table
-from .problems import Problem, Severity, group_repeats
+from .problems import Problem, RowAccounting, Severity, group_repeats
 from .schema import (
     CLASS,
     EXCEL_ROW,
@@ -33,7 +33,6 @@ from .schema import (
 )
 
 HEADER_SEARCH_ROWS = 15
-_ROW_LIMIT_IN_MESSAGE = 8
 
 Parser = Callable[[object], tuple[object, "nz.Invalid | None"]]
 
@@ -121,7 +120,7 @@ def _header_lookup(spec: InputSpec) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class LoadResult:
+class LoadResult(RowAccounting):
     """What one input file gave: the tidy frame, every problem, and the row accounting.
 
     ``rows_read`` counts the data rows under the header (blank rows excluded, counted apart in
@@ -147,33 +146,9 @@ class LoadResult:
     def file_name(self) -> str:
         return self.path.name if self.path else f"{self.spec.stem}.xlsx"
 
-    @property
-    def rows_kept(self) -> int:
-        return len(self.frame)
-
-    @property
-    def rows_dropped(self) -> int:
-        rows = {row for p in self.problems if p.dropped for row in p.rows}
-        whole_file = any(p.dropped and p.row is None for p in self.problems)
-        return self.rows_read if whole_file else len(rows)
-
-    @property
-    def accounted(self) -> bool:
-        """True when every data row is in the frame or named by a dropping problem."""
-        return self.rows_kept + self.rows_dropped == self.rows_read
-
-    @property
-    def usable(self) -> bool:
-        return not any(p.is_error for p in self.problems)
-
 
 def _empty_frame(spec: InputSpec) -> pd.DataFrame:
     return pd.DataFrame({EXCEL_ROW: pd.Series(dtype="Int64"), **{c.name: pd.Series(dtype=object) for c in spec.columns}})
-
-
-def _rows_text(rows: list[int]) -> str:
-    shown = "、".join(str(r) for r in rows[:_ROW_LIMIT_IN_MESSAGE])
-    return shown + (f" 等 {len(rows)} 行" if len(rows) > _ROW_LIMIT_IN_MESSAGE else "")
 
 
 def _find_header(cells: pd.DataFrame, lookup: dict[str, str], spec: InputSpec) -> tuple[int | None, int]:

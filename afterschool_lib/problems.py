@@ -143,3 +143,34 @@ def _rows_cell(rows: tuple[int, ...]) -> str:
 
 def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.is_error for p in problems)
+
+
+class RowAccounting:
+    """Row accounting shared by everything that reads a user's table (loaders, survey import).
+
+    Needs ``frame``, ``problems`` and ``rows_read``: every data row read is either in ``frame``
+    or named by a problem marked ``dropped``; a dropping problem without a row stands for all.
+    """
+
+    frame: pd.DataFrame
+    problems: tuple[Problem, ...]
+    rows_read: int
+
+    @property
+    def rows_kept(self) -> int:
+        return len(self.frame)
+
+    @property
+    def rows_dropped(self) -> int:
+        if any(p.dropped and p.row is None for p in self.problems):
+            return self.rows_read
+        return len({row for p in self.problems if p.dropped for row in p.rows})
+
+    @property
+    def accounted(self) -> bool:
+        """True when every data row is in the frame or named by a dropping problem."""
+        return self.rows_kept + self.rows_dropped == self.rows_read
+
+    @property
+    def usable(self) -> bool:
+        return not any(p.is_error for p in self.problems)

@@ -23,7 +23,7 @@ import pandas as pd
 from . import normalize as nz
 from .files import UnreadableFile, read_raw_table
 from .loaders import header_key, parser_for
-from .problems import Problem, Severity, group_repeats, problems_table
+from .problems import Problem, RowAccounting, Severity, group_repeats, problems_table
 from .schema import (
     CHOICE_1,
     CHOICE_2,
@@ -139,7 +139,7 @@ _HINT = re.compile(r"[(\[【][^)\]】]*[)\]】]")  # (多选题 *必答), [单�
 
 
 @dataclass(frozen=True)
-class SurveyImport:
+class SurveyImport(RowAccounting):
     """One export, read: the platform found, how its questions map, the rows as template text.
 
     ``mapping`` pairs each source header with the template column it fills, in source order; every
@@ -161,25 +161,6 @@ class SurveyImport:
     header_row: int | None = None
     kept: tuple[str, ...] = ()
     explained: tuple[tuple[str, str, str], ...] = ()  # (原问题, 对应列, 说明) per question
-
-    @property
-    def rows_kept(self) -> int:
-        return len(self.frame)
-
-    @property
-    def rows_dropped(self) -> int:
-        if any(p.dropped and p.row is None for p in self.problems):
-            return self.rows_read
-        return len({row for p in self.problems if p.dropped for row in p.rows})
-
-    @property
-    def accounted(self) -> bool:
-        """True when every data row is in the frame or named by a dropping problem."""
-        return self.rows_kept + self.rows_dropped == self.rows_read
-
-    @property
-    def usable(self) -> bool:
-        return not any(p.is_error for p in self.problems)
 
 
 @dataclass(frozen=True)
