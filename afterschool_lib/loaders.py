@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from . import normalize as nz
 from .files import UnreadableFile, read_raw_table
@@ -343,12 +344,8 @@ def _blank_cells(body: pd.DataFrame) -> pd.DataFrame:
 
 
 def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    """Excel's letter for a 0-based column index (0 -> A, 26 -> AA)."""
+    return get_column_letter(index + 1)
 
 
 def _as_written(value: object) -> str:
