@@ -238,7 +238,7 @@ SURVEY = InputSpec(
                help="参加哪几天，如“周一,周三,周五”；空白表示每个服务日都参加", example="周一,周三,周五"),
         Column(LEAVE_TIME, Kind.TEXT, False, ("离校时间", "接送时间", "接孩子时间"),
                help="家长希望接孩子的时段，如“17:00前”“18:00”", example="18:00"),
-        Column(NOON_CARE, Kind.YESNO, False, ("午托", "午间托管服务"), default=False,
+        Column(NOON_CARE, Kind.YESNO, False, ("午托", "午间托管服务"), default=None,
                help="是否需要午间托管：" + _YESNO_HELP, example="否"),
         Column(CHOICE_1, Kind.TEXT, False, ("第一志愿", "社团志愿1"), help="第一志愿的活动编号或名称", example="A01"),
         Column(CHOICE_2, Kind.TEXT, False, ("第二志愿", "社团志愿2"), help="第二志愿的活动编号或名称", example="A05"),

@@ -11,6 +11,7 @@ reading and writing the review workbooks is kept to the few functions named ``re
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -60,6 +61,7 @@ ARRANGEMENT = "统筹安排"
 STAGE = "当前环节"
 
 CLASS_REVIEW_FILE = "班级审核.xlsx"
+UNMATCHED_SHEET = "未对应名单的申请"
 SCHOOL_REVIEW_FILE = "学校复核.xlsx"
 PASSED, REJECTED, PENDING = "通过", "不通过", "待审核"
 _REVIEW_CHOICES = ("审核通过", "不通过")
@@ -193,6 +195,12 @@ def class_review_sheets(applications: pd.DataFrame, activities: pd.DataFrame | N
         table["审核结果"] = ""
         table[REASON] = ""
         sheets[group[CLASS_NAME].iloc[0]] = table
+    unmatched = applications[applications[MATCHED_BY] == "未匹配"]
+    if len(unmatched):
+        sheets[UNMATCHED_SHEET] = pd.DataFrame({
+            "问卷行号": unmatched[EXCEL_ROW], STUDENT_ID: unmatched[STUDENT_ID], NAME: unmatched[NAME],
+            "所填年级班级": [class_name_of(g, c) for g, c in zip(unmatched[GRADE], unmatched[CLASS])],
+            "请班主任核实": "学号和姓名都对应不上学生名单：请核对后在问卷结果中改正，或把学生补入学生名单"}).reset_index(drop=True)
     return sheets
 
 
@@ -201,6 +209,8 @@ def review_workbook_bytes(sheets: dict[str, pd.DataFrame], result_column: str = 
     book = new_workbook()
     for title, table in sheets.items():
         add_table_sheet(book, title, table, text_columns=(STUDENT_ID,))
+        if result_column not in table:  # a sheet to read, not to fill (未对应名单的申请)
+            continue
         sheet = book[title[:31]]
         letter = openpyxl.utils.get_column_letter(list(table.columns).index(result_column) + 1)
         check = list_validation(result_column, _REVIEW_CHOICES)
@@ -255,6 +265,8 @@ def read_review(path: Path | str, result_column: str) -> tuple[pd.DataFrame, lis
             path.name, "无法读取这个审核表，文件可能已损坏或不是 Excel 工作簿", "重新导出审核表，填好后另存为 .xlsx")]
     try:
         for sheet in book.worksheets:
+            if sheet.title == UNMATCHED_SHEET:
+                continue
             values = list(sheet.iter_rows(values_only=True))
             if not values:
                 continue
@@ -283,6 +295,22 @@ def read_review(path: Path | str, result_column: str) -> tuple[pd.DataFrame, lis
     finally:
         book.close()
     return pd.DataFrame(rows, columns=[STUDENT_ID, result_column, REASON]), problems
+
+
+def unused_reviews(review: pd.DataFrame | None, applications: pd.DataFrame, file_name: str) -> list[Problem]:
+    """Review rows that fit no current application to join: named, so none is ignored silently.
+
+    Happens when a review workbook from an earlier export is read against a newer survey (the
+    family withdrew, or the review belongs to another term folder).
+    """
+    if review is None or review.empty:
+        return []
+    current = set(joining(applications)[STUDENT_ID])
+    stale = review[~review[STUDENT_ID].isin(current)]
+    if stale.empty:
+        return []
+    return [Problem(file_name, f"{len(stale)} 条审核结果没有对应的参加申请（如学号 {'、'.join(map(str, stale[STUDENT_ID].head(5)))}），"
+                    "未使用", "确认审核表是按本学期当前的申请导出的；必要时重新导出班级审核表", Severity.WARNING)]
 
 
 # --- one table: where each student stands -------------------------------------------------------
@@ -396,15 +424,34 @@ def demand_by_weekday(applications: pd.DataFrame, service_weekdays: tuple[int, .
 def demand_by_leave_time(applications: pd.DataFrame) -> pd.DataFrame:
     """The pick-up times parents asked for, in clock order; unanswered counted apart."""
     rows = joining(applications)
-    times = rows[LEAVE_TIME].fillna("未填写").map(lambda t: nz.clean_text(t) or "未填写")
+    times = rows[LEAVE_TIME].map(leave_slot)
     counts = times.value_counts()
     order = sorted(counts.index, key=lambda t: (t == "未填写", _clock_key(t), t))
     return pd.DataFrame({LEAVE_TIME: order, "人数": [int(counts[t]) for t in order]})
 
 
-def _clock_key(text: str) -> int:
-    import re
+def leave_slot(value: object) -> str:
+    """A pick-up time as parents write it, in one spelling: 17：30, 5点半 and 17:30 are one slot.
 
+    Hours before noon are afternoon hours here (nobody collects a child from after-school
+    service at 5 in the morning). Text that names no clock time (看情况) stays as written.
+    """
+    text = nz.clean_text(value).replace(" ", "")
+    if not text:
+        return "未填写"
+    match = re.fullmatch(r"(下午)?(\d{1,2})(?::|点)(\d{1,2}|半)?分?(以前|之前|前|以后|之后|后|左右)?", text)
+    if not match:
+        return text
+    hours, minutes = int(match.group(2)), 30 if match.group(3) == "半" else int(match.group(3) or 0)
+    if hours < 12:
+        hours += 12
+    if hours > 23 or minutes > 59:
+        return text
+    suffix = {"以前": "前", "之前": "前", "以后": "后", "之后": "后"}.get(match.group(4) or "", match.group(4) or "")
+    return f"{hours:02d}:{minutes:02d}{suffix}"
+
+
+def _clock_key(text: str) -> int:
     match = re.search(r"(\d{1,2})[:：点](\d{0,2})", text)
     return int(match.group(1)) * 60 + int(match.group(2) or 0) if match else 24 * 60
 
@@ -472,7 +519,8 @@ def answers_long(applications: pd.DataFrame) -> pd.DataFrame:
             records.append((*base, WEEKDAYS_COL, WEEKDAY_NAMES[day], rank))
         if not pd.isna(row[LEAVE_TIME]):
             records.append((*base, LEAVE_TIME, str(row[LEAVE_TIME]), 1))
-        records.append((*base, NOON_CARE, "是" if row[NOON_CARE] is True else "否", 1))
+        if not pd.isna(row[NOON_CARE]):
+            records.append((*base, NOON_CARE, "是" if row[NOON_CARE] else "否", 1))
         for rank, column in enumerate(CHOICES, start=1):
             if not pd.isna(row[column]):
                 records.append((*base, "志愿", str(row[column]), rank))

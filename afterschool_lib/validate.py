@@ -115,8 +115,9 @@ def check_folder(folder: Path | str) -> FolderCheck:
         if path is None:
             severity = Severity.WARNING if spec.optional else Severity.ERROR
             why = "这是可选文件，缺少时相关统计从略" if spec.optional else "这是必需的文件"
+            hint = "；问卷星、腾讯问卷的导出可用 afterschool import-survey 整理成这个文件" if stem == "survey" else ""
             problems.append(Problem(f"{stem}.xlsx", f"找不到{spec.title}文件（{why}）",
-                                    f"把{spec.title}保存为 {stem}.xlsx 放进学期文件夹，可从空白模板复制", severity))
+                                    f"把{spec.title}保存为 {stem}.xlsx 放进学期文件夹，可从空白模板复制{hint}", severity))
             continue
         for other in others:
             problems.append(Problem(other.name, f"与 {path.name} 重复，只读取了 {path.name}",

@@ -104,7 +104,8 @@ def add_table_sheet(book: Workbook, title: str, frame: pd.DataFrame, text_column
             wrapped[j] = MAX_COLUMN_WIDTH
         series = frame.iloc[:, j - 1]
         number_format = "@" if column in text_columns else (
-            "yyyy-mm-dd" if pd.api.types.is_datetime64_any_dtype(series) else None)
+            "yyyy-mm-dd" if pd.api.types.is_datetime64_any_dtype(series) else
+            "0.0%" if column.endswith("率") and pd.api.types.is_float_dtype(series) else None)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
             if number_format:
                 cell.number_format = number_format

@@ -65,7 +65,9 @@ def test_status_through_the_four_steps(prepared, term, cn_dir: Path):
 
     path = sv.write_class_review(cn_dir / "班级审核.xlsx", applications, term["activities"])
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["一年级1班", "一年级2班"]  # 三年级1班's only answer is 不参加: nothing to review
+    # 三年级1班's only answer is 不参加: nothing to review; the unmatched application goes to the teachers too
+    assert book.sheetnames == ["一年级1班", "一年级2班", "未对应名单的申请"]
+    assert [c.value for c in book["未对应名单的申请"]["B"]][1:] == ["S8"]
     sheet = book["一年级1班"]
     header = [c.value for c in sheet[1]]
     assert header[-2:] == ["审核结果", "原因"] and "A01 篮球" in [c.value for c in sheet[2]]
@@ -171,3 +173,16 @@ def test_grade_view_filters_the_table(prepared, term):
     assert "三年级1班" in html.value and "一年级1班" in html.value
     picker.value = "三年级"
     assert "三年级1班" in html.value and "一年级1班" not in html.value
+
+
+def test_review_rows_without_a_current_application_are_named(prepared):
+    applications, _ = prepared
+    review = pd.DataFrame({"学号": ["S1", "S5", "S9"], "班级审核": ["通过", "通过", "通过"], "原因": ["", "", ""]})
+    (problem,) = sv.unused_reviews(review, applications, "班级审核.xlsx")
+    assert "2 条审核结果" in problem.message and "S5" in problem.message and "S9" in problem.message
+
+
+@pytest.mark.parametrize("raw, slot", [("17：30", "17:30"), ("5点半", "17:30"), ("17:00前", "17:00前"), ("", "未填写"),
+                                       ("看情况", "看情况"), ("下午5:30", "17:30")])
+def test_pick_up_times_written_differently_are_one_slot(raw, slot):
+    assert sv.leave_slot(raw) == slot
