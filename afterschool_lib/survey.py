@@ -561,7 +561,8 @@ def grade_view(table: pd.DataFrame, grade_column: str = CLASS_NAME):
     def show(change: object = None) -> None:
         chosen = picker.value
         rows = table if chosen == "全部" else table[table[grade_column].astype(str).str.startswith(chosen)]
-        view.value = rows.to_html(index=False, na_rep="")
+        percent = {c: (lambda v: "" if pd.isna(v) else f"{v:.1%}") for c in rows.columns if str(c).endswith("率")}
+        view.value = rows.to_html(index=False, na_rep="", formatters=percent)
 
     picker.observe(show, names="value")
     show()

@@ -173,6 +173,7 @@ def test_grade_view_filters_the_table(prepared, term):
     assert "三年级1班" in html.value and "一年级1班" in html.value
     picker.value = "三年级"
     assert "三年级1班" in html.value and "一年级1班" not in html.value
+    assert "0.0%" in html.value  # 申请参加率 as a percentage
 
 
 def test_review_rows_without_a_current_application_are_named(prepared):
