@@ -333,7 +333,9 @@ def review_status(students: pd.DataFrame, applications: pd.DataFrame,
     applied = table[APPLICATION] == APPLIED_YES
     table[CLASS_REVIEW] = _step(table, applied, class_review, CLASS_REVIEW)
     table[SCHOOL_REVIEW] = _step(table, table[CLASS_REVIEW] == PASSED, school_review, SCHOOL_REVIEW)
-    table[REASON] = [_reason_of(sid, class_review, school_review) for sid in table[STUDENT_ID]]
+    class_reasons, school_reasons = _reasons_by_student(class_review), _reasons_by_student(school_review)
+    table[REASON] = ["；".join(r for r in (class_reasons.get(sid, ""), school_reasons.get(sid, "")) if r)
+                     for sid in table[STUDENT_ID]]
     table[ARRANGEMENT] = ["待安排" if s == PASSED else "" for s in table[SCHOOL_REVIEW]]
     table[STAGE] = [_stage(a, c, s) for a, c, s in zip(table[APPLICATION], table[CLASS_REVIEW], table[SCHOOL_REVIEW])]
     columns = [STUDENT_ID, NAME, GRADE, CLASS, CLASS_NAME, PRIORITY, APPLICATION, CLASS_REVIEW, SCHOOL_REVIEW,
@@ -346,38 +348,39 @@ def _step(table: pd.DataFrame, applies: pd.Series, review: pd.DataFrame | None, 
     return [(results.get(sid, PENDING) if ok else "") for sid, ok in zip(table[STUDENT_ID], applies)]
 
 
-def _reasons(sid: str, review: pd.DataFrame | None) -> str:
+def _reasons_by_student(review: pd.DataFrame | None) -> dict[str, str]:
+    """The last reason given per student in one review, looked up once rather than per student."""
     if review is None or review.empty:
-        return ""
-    found = review.loc[review[STUDENT_ID] == sid, REASON]
-    return "" if found.empty else str(found.iloc[-1])
+        return {}
+    last = review.drop_duplicates(STUDENT_ID, keep="last")
+    return {sid: str(reason) for sid, reason in zip(last[STUDENT_ID], last[REASON]) if reason}
 
 
-def _reason_of(sid: str, class_review: pd.DataFrame | None, school_review: pd.DataFrame | None) -> str:
-    return "；".join(r for r in (_reasons(sid, class_review), _reasons(sid, school_review)) if r)
+STAGES = ("等待家长提交申请", "家长申请不参加", "等待班主任审核", "班级审核未通过", "等待学校复核",
+          "学校复核未通过", "等待统筹安排（分组编班）")
+"""Where a student can stand, in the order of the procedure (column 当前环节)."""
 
 
 def _stage(application: str, class_step: str, school_step: str) -> str:
+    waiting_parent, declined, waiting_class, class_no, waiting_school, school_no, to_place = STAGES
     if application == NOT_SUBMITTED:
-        return "等待家长提交申请"
+        return waiting_parent
     if application == APPLIED_NO:
-        return "家长申请不参加"
+        return declined
     if class_step == PENDING:
-        return "等待班主任审核"
+        return waiting_class
     if class_step == REJECTED:
-        return "班级审核未通过"
+        return class_no
     if school_step == PENDING:
-        return "等待学校复核"
+        return waiting_school
     if school_step == REJECTED:
-        return "学校复核未通过"
-    return "等待统筹安排（分组编班）"
+        return school_no
+    return to_place
 
 
 def stage_counts(status: pd.DataFrame) -> pd.DataFrame:
     """How many students are at each step, in the order of the procedure."""
-    order = ["等待家长提交申请", "家长申请不参加", "等待班主任审核", "班级审核未通过", "等待学校复核",
-             "学校复核未通过", "等待统筹安排（分组编班）"]
-    counts = status[STAGE].value_counts().reindex(order, fill_value=0)
+    counts = status[STAGE].value_counts().reindex(list(STAGES), fill_value=0)
     return counts.rename("人数").rename_axis(STAGE).reset_index()
 
 
