@@ -89,15 +89,19 @@ def prepare_applications(survey: pd.DataFrame, students: pd.DataFrame, activitie
                          ) -> tuple[pd.DataFrame, list[Problem]]:
     """Applications ready for review and analysis: matched to the roster, answers made explicit.
 
-    Besides :func:`match_applications`: a blank 服务日 becomes every service weekday (that is what
-    the form means by it) and each 志愿 given by name becomes its 活动编号, so later steps compare
-    like with like. Names that fit no activity stay as written (validation already named them).
+    Besides :func:`match_applications`: a blank 服务日 of a family that joins becomes every service
+    weekday (that is what the form means by it), pick-up times are written one way (17：30 and
+    5点半 are 17:30) and each 志愿 given by name becomes its 活动编号, so later steps compare like
+    with like. Names that fit no activity stay as written (validation already named them).
     """
     applications, problems = match_applications(survey, students, file_name)
     applications, repeats = _latest_per_student(applications, file_name)
     problems += repeats
     everyday = nz.format_weekdays(service_weekdays)
-    applications[WEEKDAYS_COL] = [everyday if pd.isna(v) or not v else v for v in applications[WEEKDAYS_COL]]
+    joins = applications[JOIN].fillna(False).astype(bool)
+    applications[WEEKDAYS_COL] = [everyday if join and (pd.isna(v) or not v) else v
+                                  for v, join in zip(applications[WEEKDAYS_COL], joins)]
+    applications[LEAVE_TIME] = [v if pd.isna(v) else leave_slot(v) for v in applications[LEAVE_TIME]]
     if activities is not None and len(activities):
         lookup = activity_lookup(activities)
         for column in CHOICES:
@@ -517,6 +521,8 @@ def answers_long(applications: pd.DataFrame) -> pd.DataFrame:
     for _, row in rows.iterrows():
         base = (row[STUDENT_ID], row[GRADE], row[CLASS])
         records.append((*base, JOIN, "是" if row[JOIN] is True else "否", 1))
+        if row[JOIN] is not True:  # a family that does not join answered nothing else that counts
+            continue
         days = nz.parse_weekdays(row[WEEKDAYS_COL]) if not pd.isna(row[WEEKDAYS_COL]) else ()
         for rank, day in enumerate(days or (), start=1):
             records.append((*base, WEEKDAYS_COL, WEEKDAY_NAMES[day], rank))

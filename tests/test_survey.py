@@ -149,6 +149,15 @@ def test_long_answers_split_multi_valued_questions(prepared):
     s1 = long[(long["学号"] == "S1") & (long["问题"] == "志愿")]
     assert list(zip(s1["序号"], s1["回答"])) == [(1, "A01"), (2, "A02")]
     assert "S8" not in set(long["学号"])
+    assert long[long["学号"] == "S5"]["问题"].tolist() == ["参加课后服务"]  # answered 否: no service days counted
+
+
+def test_pick_up_times_are_written_one_way_in_prepared_applications(term, cn_dir: Path):
+    survey = load_input("survey", write_csv(cn_dir / "s.csv", [
+        ["学号", "参加课后服务", "离校时段"], ["S1", "是", "17：30"], ["S2", "是", "5点半"], ["S3", "否", ""]]))
+    applications, _ = sv.prepare_applications(survey.frame, term["students"], term["activities"], WEEK)
+    assert applications["离校时段"].tolist()[:2] == ["17:30", "17:30"]
+    assert pd.isna(applications.set_index("学号").loc["S3", "服务日"])  # 不参加: no days filled in
 
 
 def test_an_application_by_name_only_is_matched_and_the_latest_stands(term, cn_dir: Path):
