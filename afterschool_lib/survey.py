@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -28,6 +29,7 @@ from .schema import (
     CHOICES,
     CLASS,
     EXCEL_ROW,
+    GENDER,
     GRADE,
     GRADE_NAMES,
     HARDSHIP,
@@ -37,6 +39,8 @@ from .schema import (
     MIGRANT,
     NAME,
     NOON_CARE,
+    PARENT_NAME,
+    PHONE,
     STUDENT_ID,
     SUBMITTED_AT,
     WEEKDAY_NAMES,
@@ -317,6 +321,22 @@ def unused_reviews(review: pd.DataFrame | None, applications: pd.DataFrame, file
                     "未使用", "确认审核表是按本学期当前的申请导出的；必要时重新导出班级审核表", Severity.WARNING)]
 
 
+def read_reviews(data_dir: Path | str, applications: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[Problem]]:
+    """The term folder's 班级审核.xlsx and 学校复核.xlsx, where present, with their problems."""
+    data_dir = Path(data_dir)
+    reviews, problems = [], []
+    for file_name, result_column, column in ((CLASS_REVIEW_FILE, "审核结果", CLASS_REVIEW),
+                                             (SCHOOL_REVIEW_FILE, "复核结果", SCHOOL_REVIEW)):
+        review = None
+        if (data_dir / file_name).exists():
+            review, found = read_review(data_dir / file_name, result_column)
+            review = review.rename(columns={result_column: column})
+            problems += found
+        reviews.append(review)
+    problems += unused_reviews(reviews[0], applications, CLASS_REVIEW_FILE)
+    return reviews[0], reviews[1], problems
+
+
 # --- one table: where each student stands -------------------------------------------------------
 
 def review_status(students: pd.DataFrame, applications: pd.DataFrame,
@@ -418,6 +438,41 @@ def joining(applications: pd.DataFrame) -> pd.DataFrame:
     """The matched applications that ask to join: the demand the school plans for."""
     keep = (applications[MATCHED_BY] != "未匹配") & applications[JOIN].fillna(False).astype(bool)
     return applications[keep]
+
+
+TAKING_PART, NOT_JOINING, REVIEW_REFUSED, NOT_MATCHED = "参加", "申请不参加", "审核未通过", "未对应学生名单"
+OUTCOME = "去向"
+
+
+def taking_part(applications: pd.DataFrame, status: pd.DataFrame, students: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Who takes part this term, and where every application went.
+
+    A student takes part once the family applied to join and no review refused it; an application
+    still waiting for review takes part (the team is told how many), so groups and clubs can be
+    formed while the last classes return their sheets. Returns the students taking part (the
+    application with the roster's family columns, 优先群体 and review state) and one row per
+    application saying 参加, 申请不参加, 审核未通过 or 未对应学生名单, so none is unaccounted for.
+    """
+    reviewed = status.set_index(STUDENT_ID)
+    refused = reviewed[CLASS_REVIEW].eq(REJECTED) | reviewed[SCHOOL_REVIEW].eq(REJECTED)
+    outcome = []
+    for how, sid, join in zip(applications[MATCHED_BY], applications[STUDENT_ID], applications[JOIN]):
+        if how == "未匹配":
+            outcome.append(NOT_MATCHED)
+        elif not (isinstance(join, (bool, np.bool_)) and join):
+            outcome.append(NOT_JOINING)
+        elif bool(refused.get(sid, False)):
+            outcome.append(REVIEW_REFUSED)
+        else:
+            outcome.append(TAKING_PART)
+    accounting = applications[[EXCEL_ROW, STUDENT_ID, NAME]].copy()
+    accounting[OUTCOME] = outcome
+    part = applications[[o == TAKING_PART for o in outcome]].copy()
+    family = [c for c in (GENDER, PARENT_NAME, PHONE) if c in students and c not in part]
+    if family:
+        part = part.merge(students[[STUDENT_ID, *family]], on=STUDENT_ID, how="left")
+    part["审核状态"] = [PASSED if reviewed.at[sid, SCHOOL_REVIEW] == PASSED else PENDING for sid in part[STUDENT_ID]]
+    return part.sort_values([GRADE, CLASS, STUDENT_ID]).reset_index(drop=True), accounting
 
 
 def demand_by_weekday(applications: pd.DataFrame, service_weekdays: tuple[int, ...]) -> pd.DataFrame:
