@@ -72,7 +72,7 @@ def build_parser() -> ChineseParser:
                "    afterschool validate 2026春季      检查学期文件夹里的数据",
     )
     parser.add_argument("--version", action="version", version=f"afterschool kit {__version__}", help="显示版本号并退出")
-    commands = parser.add_subparsers(title="命令", metavar="{init,validate,import-survey,run}", dest="command", parser_class=ChineseParser)
+    commands = parser.add_subparsers(title="命令", metavar="{init,validate,import-survey,allocate,run}", dest="command", parser_class=ChineseParser)
 
     init = commands.add_parser("init", help="新建学期文件夹，放入全部空白模板", description="在 DIR 新建学期文件夹，放入每种数据的空白模板（含填写说明和下拉选项）和 settings.yaml。已有的文件不会被覆盖。")
     init.add_argument("folder", metavar="DIR", type=Path, help="新学期文件夹的路径（可以是中文名）")
@@ -94,6 +94,22 @@ def build_parser() -> ChineseParser:
                         help="更正某个问题的对应关系，可重复使用；如 --map \"7、每天几点接孩子=离校时段\"，"
                              "写成 \"问题=\" 表示不使用这个问题")
     survey.set_defaults(handler=_cmd_import_survey)
+
+    allocate = commands.add_parser("allocate", help="社团分配：按所选方法把学生分到社团，写出分配结果和公示版",
+                                   description="读取学期文件夹的学生名单、需求调查、审核结果和活动清单，分配社团名额。\n"
+                                               "结果的第一个工作表每个名额一行（学号、活动编号、志愿序号），旁边公布优先级和抽签号；"
+                                               "“未分配”工作表列出每名未分到社团的学生和原因。同一文件夹另写一份姓名脱敏的公示版。")
+    allocate.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
+    allocate.add_argument("--method", choices=("da", "da+fill", "optimal", "fcfs"), default="da",
+                          help="da：延迟接受，优先群体优先、再按抽签号（默认）；da+fill：再用最大匹配补录未分到的学生；"
+                               "optimal：整体最优；fcfs：按提交时间先到先得（对照用）")
+    allocate.add_argument("--seed", metavar="N", type=int, default=None,
+                          help="抽签用的随机种子（默认：学期开始日期，如 20250901）；公布种子后任何人都能复核抽签号")
+    allocate.add_argument("--out", metavar="FILE", type=Path, default=None,
+                          help="分配结果文件（默认：reports/<学年学期>/社团分配结果.xlsx）")
+    allocate.add_argument("--current", metavar="FILE", type=Path, default=None,
+                          help="学期中重新分配时，上一次的分配结果：其中已分配的学生保持不动，只安排空出的名额和新申请的学生")
+    allocate.set_defaults(handler=_cmd_allocate)
 
     run = commands.add_parser("run", help="按顺序运行全部步骤笔记本，导出全部文件", description="按顺序运行 notebooks/ 中的每个步骤笔记本，读取 --data 文件夹的数据，把运行后的笔记本和生成的文件写到 --out 文件夹。")
     run.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
@@ -212,25 +228,80 @@ def _cmd_import_survey(args: argparse.Namespace) -> int:
     return 0 if errors == 0 else 1
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
+def _term_check(data_dir: Path):
+    """The checked term folder, or None after saying why it cannot be used."""
     from .problems import group_repeats
-    from .runner import list_notebooks, notebook_title, run_notebooks
     from .validate import check_folder
 
-    data_dir: Path = args.data or sample_dir()
     if data_dir.is_file():
         print(f"--data 应当是学期文件夹，而 {data_dir} 是一个文件。请写它所在的文件夹：{data_dir.parent}", file=sys.stderr)
-        return 1
+        return None
     if not data_dir.is_dir():
         print(f"找不到数据文件夹 {data_dir}：请检查路径；新学期可以先运行 afterschool init {data_dir}", file=sys.stderr)
-        return 1
+        return None
     check = check_folder(data_dir)
     if not check.usable:
         _print_problems(group_repeats(p for p in check.problems if p.is_error))
         print(check.summary())
         print(f"数据有错误，未运行。请先改正上面的错误（运行 afterschool validate {data_dir} 可看到全部问题）。", file=sys.stderr)
+        return None
+    return check
+
+
+def _cmd_allocate(args: argparse.Namespace) -> int:
+    from . import allocation as al
+    from . import group_files as gf
+    from .survey import read_participants
+
+    data_dir: Path = args.data or sample_dir()
+    check = _term_check(data_dir)
+    if check is None:
+        return 1
+    settings = check.settings
+    out: Path = args.out or reports_dir() / _safe_folder_name(settings.term_name or "本学期") / gf.ALLOCATION_FILE
+    if out.is_dir():
+        out = out / gf.ALLOCATION_FILE
+    activities = check.frame("activities")
+    survey = check.inputs["survey"]
+    people = read_participants(data_dir, check.frame("students"), survey.frame, activities,
+                               settings.service_weekdays, survey.file_name)
+    current, earlier, problems = None, None, list(people.problems)
+    if args.current is not None:
+        if not args.current.is_file():
+            print(f"找不到上一次的分配结果 {args.current}：请检查路径。", file=sys.stderr)
+            return 1
+        current, earlier, found = gf.read_allocation(args.current)
+        if found:
+            _print_problems(found)
+            return 1
+    seed = args.seed if args.seed is not None else al.default_seed(settings.term_start)
+    allocation = al.allocate(people.taking_part, activities, args.method, seed, current=current, earlier_applicants=earlier)
+    _print_problems(problems + list(allocation.problems))
+    public = out.with_name(f"{out.stem}_公示版{out.suffix}") if args.out else out.with_name(gf.PUBLIC_FILE)
+    try:
+        gf.write_allocation(out, allocation, people.taking_part, activities)
+        gf.write_public(public, allocation, people.taking_part, activities)
+    except OSError as exc:
+        print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
+        return 1
+    figures = al.summary(allocation)
+    cancelled = allocation.clubs[allocation.clubs[al.STATUS] != al.OPEN]["活动编号"].tolist()
+    print(f"方法 {args.method}（{al.METHOD_NAMES[args.method]}），随机种子 {seed}")
+    print(f"申请社团 {figures['申请社团人数']} 人，分配到社团 {figures['分配到社团']} 人（{figures['分配率']:.1%}），"
+          f"优先群体 {figures['优先群体分配率']:.1%}，第一志愿 {figures['第一志愿率']:.1%}，被挤占 {figures[al.ENVY]} 人；"
+          f"开班 {figures['开班社团数']} 个" + (f"，取消 {'、'.join(cancelled)}" if cancelled else ""))
+    print(f"已写出 {out}\n已写出 {public}（公示版，姓名已脱敏）")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .runner import list_notebooks, notebook_title, run_notebooks
+
+    data_dir: Path = args.data or sample_dir()
+    check = _term_check(data_dir)
+    if check is None:
         return 1
     out_dir: Path = args.out or reports_dir() / _safe_folder_name(check.settings.term_name or "本学期")
     if out_dir.exists() and not out_dir.is_dir():

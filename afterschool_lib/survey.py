@@ -12,6 +12,7 @@ reading and writing the review workbooks is kept to the few functions named ``re
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -631,3 +632,30 @@ def grade_view(table: pd.DataFrame, grade_column: str = CLASS_NAME):
     picker.observe(show, names="value")
     show()
     return widgets.VBox([picker, view])
+
+
+@dataclass(frozen=True)
+class Participants:
+    """The survey step's outcome as later steps need it: who takes part, and where every
+    application went (``accounting``), with the problems met on the way."""
+
+    applications: pd.DataFrame
+    status: pd.DataFrame
+    taking_part: pd.DataFrame
+    accounting: pd.DataFrame
+    problems: tuple[Problem, ...]
+
+
+def read_participants(data_dir: Path | str, students: pd.DataFrame, survey: pd.DataFrame, activities: pd.DataFrame | None,
+                      service_weekdays: tuple[int, ...], survey_file: str = "survey.csv") -> Participants:
+    """Applications matched, reviews read, participants found: steps 02 onwards start here."""
+    applications, problems = prepare_applications(survey, students, activities, service_weekdays, survey_file)
+    class_review, school_review, review_problems = read_reviews(data_dir, applications)
+    status = review_status(students, applications, class_review, school_review)
+    part, accounting = taking_part(applications, status, students)
+    pending = int((part["审核状态"] != PASSED).sum())
+    notes = []
+    if pending:
+        notes.append(Problem("审核进度", f"{pending} 名学生的申请还没有完成学校复核，已按申请参加分组和分配",
+                             "复核中不通过的学生，重新运行本步骤即可（已分配的学生不会被移动）", Severity.WARNING))
+    return Participants(applications, status, part, accounting, tuple(problems + review_problems + notes))
