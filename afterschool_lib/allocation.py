@@ -51,6 +51,7 @@ from .schema import (
     MAX_CLUBS,
     PARENT_NAME,
     PHONE,
+    SIBLINGS,
     STUDENT_ID,
     SUBMITTED_AT,
     WEEKDAY_NAMES,
@@ -74,7 +75,6 @@ FROM_METHOD, KEPT, MANUAL = "本次分配", "保留原分配", "手工调整"
 REASON = "原因"
 WAITLIST = "候补"
 WAITLIST_POSITION = "候补序号"
-SIBLINGS = "兄弟姐妹同社团"
 PRIORITY_GROUP = "优先群体"
 STATUS = "状态"
 PLACED_COUNT = "已分配"

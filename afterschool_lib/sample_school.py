@@ -509,6 +509,39 @@ def _add_second_submission(applications: pd.DataFrame, rng: np.random.Generator,
     return pd.concat([applications, again.to_frame().T], ignore_index=True)
 
 
+def sibling_requests(applications: pd.DataFrame, students: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Most two-child families that apply for clubs ask to keep the children together (兄弟姐妹同社团).
+
+    Such a family usually lists the elder child's club for the younger one too when the younger
+    may join it; one family in the sample asks without any club in common, which the allocation
+    must name. Drawn from its own random stream, so the rest of the sample is unchanged.
+    """
+    rng = _rng(seed, "siblings")
+    applications = applications.copy()
+    applications[schema.SIBLINGS] = False
+    latest = applications.drop_duplicates(schema.STUDENT_ID, keep="last")
+    latest = latest[latest[schema.JOIN] & (latest[schema.CHOICE_1] != "")]
+    family_of = students.set_index(schema.STUDENT_ID)["family"]
+    by_key = {a.code: a for a in ACTIVITIES} | {a.name: a for a in ACTIVITIES}
+    families = latest.groupby(latest[schema.STUDENT_ID].map(family_of)).groups
+    for _, rows in sorted(families.items()):
+        if len(rows) < 2 or rng.random() >= 0.6:
+            continue
+        older, younger = sorted(rows, key=lambda i: applications.at[i, schema.GRADE], reverse=True)[:2]
+        applications.loc[[older, younger], schema.SIBLINGS] = True
+        young_grade = int(applications.at[younger, schema.GRADE])
+        shared = [v for v in (applications.at[older, c] for c in schema.CHOICES) if v and young_grade in by_key[v].grades]
+        mine = [applications.at[younger, c] for c in schema.CHOICES]
+        codes = {by_key[v].code for v in mine if v}
+        if shared and by_key[shared[0]].code not in codes:
+            activity = by_key[shared[0]]
+            as_name = bool(mine[0]) and mine[0] == by_key[mine[0]].name
+            picks = [activity.name if as_name else activity.code] + [v for v in mine if v][:2]
+            for column, value in zip(schema.CHOICES, picks + [""] * 3):
+                applications.at[younger, column] = value
+    return applications
+
+
 def final_applications(applications: pd.DataFrame) -> pd.DataFrame:
     """Each student's last submission, as the kit keeps it."""
     return applications.drop_duplicates(schema.STUDENT_ID, keep="last").reset_index(drop=True)
@@ -672,6 +705,7 @@ def survey_sheet(applications: pd.DataFrame, seed: int) -> pd.DataFrame:
             sheet.at[int(i), schema.CLASS] = f"({applications.at[int(i), schema.CLASS]})班"
     for column in (schema.JOIN, schema.NOON_CARE):
         sheet[column] = sheet[column].map({True: schema.YES, False: schema.NO})
+    sheet[schema.SIBLINGS] = sheet[schema.SIBLINGS].map({True: schema.YES, False: ""})
     sheet.loc[sheet[schema.JOIN] == schema.NO, schema.NOON_CARE] = ""
     sheet[schema.SUBMITTED_AT] = sheet[schema.SUBMITTED_AT].map(lambda t: t.strftime("%Y-%m-%d %H:%M:%S"))
     return sheet[list(schema.SURVEY.names)]
@@ -1071,7 +1105,7 @@ def generate_sample_school(out_dir: Path | str = DEFAULT_OUT_DIR, seed: int = DE
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     students = make_students(seed)
-    applications = make_applications(students, seed)
+    applications = sibling_requests(make_applications(students, seed), students, seed)
     staff = make_staff(seed)
     written: list[Path] = []
 

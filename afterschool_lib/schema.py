@@ -37,6 +37,7 @@ NOON_CARE = "午间托管"
 CHOICE_1, CHOICE_2, CHOICE_3 = "志愿1", "志愿2", "志愿3"
 CHOICES = (CHOICE_1, CHOICE_2, CHOICE_3)
 MAX_CLUBS = "最多社团数"
+SIBLINGS = "兄弟姐妹同社团"
 SUBMITTED_AT = "提交时间"
 
 # activities
@@ -245,6 +246,8 @@ SURVEY = InputSpec(
         Column(CHOICE_3, Kind.TEXT, False, ("第三志愿", "社团志愿3"), help="第三志愿的活动编号或名称", example=""),
         Column(MAX_CLUBS, Kind.INT, False, ("社团数", "最多参加社团数"), default=1, minimum=0, maximum=3,
                help="每周最多参加几个社团，空白为1", example="1"),
+        Column(SIBLINGS, Kind.YESNO, False, ("兄弟姐妹同一社团", "兄弟姐妹同班", "同胞同社团"), default=False,
+               help="兄弟姐妹都在本校报名社团时，是否希望安排在同一社团（同一社团或都不安排）：" + _YESNO_HELP, example="否"),
         Column(SUBMITTED_AT, Kind.DATETIME, False, ("提交答卷时间", "提交日期", "填写时间", "结束答题时间"),
                help="问卷提交时间，如 2025-08-30 21:05", example="2025-08-30 21:05"),
     ),

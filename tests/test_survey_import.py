@@ -240,8 +240,8 @@ def test_tencent_csv_with_bom_and_trailing_comma(cn_dir: Path, activities: pd.Da
 
 def test_the_template_itself(cn_dir: Path, activities: pd.DataFrame, tmp_path: Path):
     rows = [["示例小学课后服务申请汇总表"], list(SURVEY.names),
-            ["2023070329", "孙雨玥", "3年级", "(3)班", "√", "一、三、五", "18:00", "", "A01", "校园足球", "", "", "2025-08-30 21:05"],
-            ["2021070236", "赵若语", "五年级", "2班", "否", "", "", "", "", "", "", "", ""]]
+            ["2023070329", "孙雨玥", "3年级", "(3)班", "√", "一、三、五", "18:00", "", "A01", "校园足球", "", "", "", "2025-08-30 21:05"],
+            ["2021070236", "赵若语", "五年级", "2班", "否", "", "", "", "", "", "", "", "", ""]]
     path = write_xlsx(cn_dir / "survey.xlsx", rows)
     result = read_survey_export(path, activities=activities)
     assert result.platform == TEMPLATE and result.header_row == 2
