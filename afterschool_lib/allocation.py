@@ -65,6 +65,7 @@ METHOD_NAMES = {
     "optimal": "整体最优（优化求解）",
     "fcfs": "先到先得（按提交时间，对照用）",
 }
+SHORT_NAMES = {"da": "延迟接受", "da+fill": "延迟接受+补录", "optimal": "整体最优", "fcfs": "先到先得"}
 
 # columns added by this module
 PRIORITY_LEVEL = "优先级"

@@ -99,15 +99,17 @@ def public_tables(allocation: al.Allocation, applicants: pd.DataFrame, activitie
     No 学号 and no phone; 优先级 is shown as the level only, never which group a child belongs to.
     """
     tables = allocation_tables(allocation, applicants, activities)
+    class_order = {class_name(int(g), int(c)): (int(g), int(c)) for g, c in zip(applicants[GRADE], applicants[CLASS])}
     out = {}
     for title, columns in ((PLACEMENT_SHEET, [ACTIVITY_ID, ACTIVITY_NAME, CLASS_LABEL, NAME, al.CHOICE_RANK, al.PRIORITY_LEVEL, al.LOTTERY]),
                            (WAITLIST_SHEET, [ACTIVITY_ID, ACTIVITY_NAME, al.WAITLIST_POSITION, CLASS_LABEL, NAME, al.PRIORITY_LEVEL, al.LOTTERY]),
                            (LOTTERY_SHEET, [CLASS_LABEL, NAME, al.PRIORITY_LEVEL, al.LOTTERY, al.PLACED_COUNT])):
         frame = tables[title][columns].copy()
         frame[NAME] = frame[NAME].map(mask_name)
-        sort = [ACTIVITY_ID, CLASS_LABEL, al.LOTTERY] if title == PLACEMENT_SHEET else (
+        frame["_class"] = frame[CLASS_LABEL].map(class_order)  # 二年级 before 三年级, not by character code
+        sort = [ACTIVITY_ID, "_class", al.LOTTERY] if title == PLACEMENT_SHEET else (
             [ACTIVITY_ID, al.WAITLIST_POSITION] if title == WAITLIST_SHEET else [al.PRIORITY_LEVEL, al.LOTTERY])
-        out[title] = frame.sort_values(sort).reset_index(drop=True)
+        out[title] = frame.sort_values(sort).drop(columns="_class").reset_index(drop=True)
     out["说明"] = tables["说明"]
     return out
 
@@ -206,10 +208,10 @@ def group_lists_bytes(care: cg.CareGroups, weekdays_in_order: list[str]) -> byte
         members = members.assign(_o=members[cg.GROUP].map(order)).sort_values(["_o", GRADE, cg.CLASS_LABEL, STUDENT_ID])
         members = members.drop(columns=["_o", cg.WEEKDAY])
         members.insert(1, "序号", members.groupby(cg.GROUP).cumcount() + 1)
+        members.insert(2, ROOM, members[cg.GROUP].map(dict(zip(groups[cg.GROUP], groups[ROOM]))))
         sizes = members.groupby(cg.GROUP, sort=False).size()
         breaks = list(sizes.cumsum().iloc[:-1])
-        rooms = "；".join(f"{g} {r}" for g, r in zip(groups[cg.GROUP], groups[ROOM]))
-        _list_sheet(book, day, f"{day} 看护（作业辅导）分组名单", f"共 {len(groups)} 组：{rooms}",
+        _list_sheet(book, day, f"{day} 看护（作业辅导）分组名单", f"共 {len(groups)} 组、{len(members)} 人，每组一页",
                     members.drop(columns=[GRADE]), breaks)
     return workbook_bytes(book)
 

@@ -24,7 +24,7 @@ class MethodChoice:
     def __init__(self, results: dict[str, al.Allocation], method: str):
         self.results = results
         self.buttons = widgets.ToggleButtons(
-            options=[(al.METHOD_NAMES[m].split("（")[0], m) for m in results], value=method,
+            options=[(al.SHORT_NAMES[m], m) for m in results], value=method,
             description="分配方法", style={"description_width": "initial", "button_width": "auto"})
         self.output = widgets.HTML()  # an HTML label, not an Output: nothing to clear before display
         self.buttons.observe(lambda change: self._show(), names="value")
