@@ -9,7 +9,8 @@ on the same inputs, so the team can see the difference and explain its choice:
   to someone ranked below them (no justified envy), and no wanted seat is left empty.
 - ``da+fill``: ``da``, then a maximum matching places students left without a club, keeping
   everyone ``da`` placed in a club of their list (some move to another of their choices), the
-  newly placed taken in ``da``'s order: as many placed as ``optimal``, at the price of a few moves.
+  newly placed taken in ``da``'s order: with one club each as many placed as ``optimal``, at the
+  price of a few moves (with second clubs, which stay as ``da`` gave them, nearly as many).
 - ``optimal``: the exact lexicographic optimum of, in order, priority students placed, students
   placed, first choices, second choices, third choices. A min-cost flow (OR-Tools) when every
   student takes one club; an integer programme (SCIP through OR-Tools), one objective after
@@ -239,7 +240,7 @@ def _sibling_groups(applicants: pd.DataFrame) -> dict[str, int]:
     for key, sid, wish in zip(keys, applicants[STUDENT_ID], applicants[SIBLINGS]):
         if key is not None:
             members[key].append(str(sid))
-            asks[key] |= wish is True
+            asks[key] |= not _blank(wish) and bool(wish)  # loaded as numpy/pandas booleans
     groups = {}
     for number, key in enumerate(sorted(k for k in members if asks[k] and len(members[k]) > 1)):
         for sid in members[key]:
@@ -337,13 +338,13 @@ def _rounds(m: _Market, open_clubs: list[bool], one_round, key) -> dict[int, lis
             held[s] |= m.club_days[c]
             taken[s].add(c)
     remaining = [m.max_clubs[s] - len(m.locked.get(s, ())) for s in range(len(m.ids))]
-    for _ in range(len(CHOICES)):
-        active = [s for s in range(len(m.ids)) if remaining[s] > 0 and m.choices[s]]
+    for round_number in range(len(CHOICES)):
+        # round k serves those holding k clubs: a kept club counts, so a re-run gives freed seats to
+        # children without any club before anyone's second
+        active = [s for s in range(len(m.ids)) if remaining[s] > 0 and m.choices[s] and len(taken[s]) == round_number]
         if not active:
-            break
+            continue
         got = one_round(m, active, list(seats), open_clubs, held, taken, key)
-        if not got:
-            break
         for s, c in got.items():
             assigned[s].append(c)
             held[s] |= m.club_days[c]
@@ -382,19 +383,23 @@ def _fill(m: _Market, assigned: dict[int, list[int]], open_clubs: list[bool]) ->
                and m.max_clubs[s] > 0 and m.family[s] < 0]
     order = sorted(first_seat, key=m.key) + sorted(waiting, key=m.key)
     n = len(order)
-    unit = 3 * n + 1  # more than all stay and choice bonuses together
+    choice_bonus = {1: 2, 2: 1}
+    stay = 2 * n + 1            # one student left in place outweighs every choice bonus together
+    unit = n * stay + stay      # one more student in DA's order outweighs every stay and bonus together
     weight = {s: (n - i) * unit for i, s in enumerate(order)}
     arcs = []
     for s in order:
         for rank, c in m.choices[s]:
             if open_clubs[c] and c not in fixed.get(s, ()) and m.fits(s, c, fixed_days[s]):
-                stay = 2 if first_seat.get(s) == c else 0
-                arcs.append((s, c, weight[s] + stay + (1 if rank == 1 else 0)))
+                bonus = (stay if first_seat.get(s) == c else 0) + choice_bonus.get(rank, 0)
+                arcs.append((s, c, weight[s] + bonus))
     matched = _min_cost_matching(order, arcs, seats)
-    merged = {s: list(clubs) for s, clubs in fixed.items() if s not in m.locked}
+    merged = {s: list(clubs) for s, clubs in assigned.items()}
+    for s in first_seat:
+        merged[s] = merged[s][1:]
     for s, c in matched.items():
         merged.setdefault(s, []).insert(0, c)
-    return merged
+    return {s: clubs for s, clubs in merged.items() if clubs}
 
 
 def _max_weight_matching(m: _Market, students: list[int], arcs: list[tuple[int, int, int]], seats: list[int]) -> dict[int, int]:
@@ -511,7 +516,9 @@ def _optimal_mip(m: _Market, students, arcs, seats, remaining, time_limit) -> tu
     stages = [
         solver.Sum([placed[s] for s in placed if m.tier[s] == PRIORITY_FIRST]),
         solver.Sum(list(placed.values())),
-        *[solver.Sum([var for key, var in x.items() if rank_of[key] == r]) for r in (1, 2, 3)],
+        solver.Sum([var for key, var in x.items() if rank_of[key] == 1]),
+        # second choices, then third, as one stage: a second choice is worth more than all thirds
+        solver.Sum([(len(x) + 1 if rank_of[key] == 2 else 1 if rank_of[key] == 3 else 0) * var for key, var in x.items()]),
     ]
     proven = True
     for objective in stages:
@@ -576,7 +583,12 @@ def allocate(applicants: pd.DataFrame, activities: pd.DataFrame, method: str = "
         raise ValueError(f"未知的分配方法：{method}（可选：{' | '.join(METHODS)}）")
     activities = activities.reset_index(drop=True)
     asked = applicants[list(CHOICES)].map(lambda v: not _blank(v)).any(axis=1)
-    applicants = applicants[asked].reset_index(drop=True)
+    applicants = applicants[asked]
+    # rows in lottery order: where the solver meets a tie it then favours the better 抽签号, and the
+    # order of rows in the file never decides anything
+    order = lottery_numbers(applicants[STUDENT_ID], seed)
+    applicants = applicants.iloc[np.argsort(applicants[STUDENT_ID].astype(str).map(order).to_numpy(), kind="stable")]
+    applicants = applicants.reset_index(drop=True)
     kept, problems = _usable_locks(current, applicants, activities)
     m = _build_market(applicants, activities, seed, kept, earlier_applicants if current is not None else None)
     assigned, open_clubs, proven = _with_cancellations(m, method)
@@ -596,7 +608,8 @@ def _usable_locks(current: pd.DataFrame | None, applicants: pd.DataFrame,
     present = set(applicants[STUDENT_ID].astype(str))
     codes = set(activities[ACTIVITY_ID].astype(str))
     keep = []
-    for sid, code in zip(current[STUDENT_ID].astype(str), current[ACTIVITY_ID].astype(str)):
+    sources = current[SOURCE] if SOURCE in current else pd.Series(KEPT, index=current.index)
+    for sid, code, source in zip(current[STUDENT_ID].astype(str), current[ACTIVITY_ID].astype(str), sources):
         if sid not in present:
             problems.append(Problem("当前分配", "这名学生已不在参加课后服务的名单中，原来的名额已释放给候补学生",
                                     "如学生仍参加，请核对申请和审核结果", Severity.WARNING, None, STUDENT_ID, sid))
@@ -604,8 +617,8 @@ def _usable_locks(current: pd.DataFrame | None, applicants: pd.DataFrame,
             problems.append(Problem("当前分配", f"活动 {code} 已不在活动清单中，这名学生需要重新分配",
                                     "如活动仍开展，请把它加回活动清单", Severity.WARNING, None, STUDENT_ID, sid))
         else:
-            keep.append((sid, code))
-    frame = pd.DataFrame(keep, columns=[STUDENT_ID, ACTIVITY_ID]).drop_duplicates()
+            keep.append((sid, code, source))
+    frame = pd.DataFrame(keep, columns=[STUDENT_ID, ACTIVITY_ID, SOURCE]).drop_duplicates([STUDENT_ID, ACTIVITY_ID])
     return frame, problems
 
 
@@ -748,6 +761,8 @@ def _waitlist_text(m: _Market, s: int, position: dict) -> str:
 def _reasons(m: _Market, applicants: pd.DataFrame, s: int, held, open_clubs, count, position) -> str:
     """Why a student has no club: one phrase per choice, in the order the family wrote them."""
     codes = {code: c for c, code in enumerate(m.codes)}
+    if m.max_clubs[s] == 0:
+        return "最多社团数填了 0，不参加社团"
     parts = []
     for rank, column in enumerate(CHOICES, start=1):
         value = applicants.at[s, column]
@@ -762,6 +777,8 @@ def _reasons(m: _Market, applicants: pd.DataFrame, s: int, held, open_clubs, cou
         elif m.club_days[c] & ~m.days[s]:
             missing = _days_text(m.club_days[c] & ~m.days[s])
             parts.append(f"{label}：时间冲突（{_days_text(m.club_days[c])}活动，该生{missing}不参加课后服务）")
+        elif m.cap[c] <= 0:
+            parts.append(f"{label}：活动清单没有给这个社团设名额")
         elif not open_clubs[c]:
             parts.append(f"{label}：报名不足开班最低人数，未开班")
         elif (s, c) in position:
@@ -770,11 +787,7 @@ def _reasons(m: _Market, applicants: pd.DataFrame, s: int, held, open_clubs, cou
             parts.append(f"{label}：兄弟姐妹同社团的要求无法同时满足")
         else:
             parts.append(f"{label}：名额已满")
-    if not parts:
-        return "没有填写社团志愿"
-    if m.max_clubs[s] == 0:
-        parts.append("最多社团数填了 0")
-    return "；".join(parts)
+    return "；".join(parts) if parts else "没有填写社团志愿"
 
 
 def _grades_text(grades: frozenset) -> str:
