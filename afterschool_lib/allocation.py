@@ -163,16 +163,33 @@ class _Market:
         return (self.grade[s] in self.club_grades[c] and not self.club_days[c] & ~self.days[s]
                 and not self.club_days[c] & held_days)
 
+    def days_of(self, clubs) -> int:
+        """The weekdays (as a bitmask) taken by ``clubs``."""
+        days = 0
+        for c in clubs:
+            days |= self.club_days[c]
+        return days
+
+    def after_locks(self) -> tuple[list[int], list[int]]:
+        """Seats left in each club and each student's taken weekdays once locked placements count."""
+        seats = list(self.cap)
+        held = [0] * len(self.ids)
+        for s, clubs in self.locked.items():
+            for c in clubs:
+                seats[c] -= 1
+            held[s] = self.days_of(clubs)
+        return seats, held
+
 
 def _mask(days) -> int:
     return sum(1 << d for d in days)
 
 
-def _build_market(applicants: pd.DataFrame, activities: pd.DataFrame, seed: int,
+def _build_market(applicants: pd.DataFrame, activities: pd.DataFrame, lottery: pd.Series,
                   locked: pd.DataFrame | None, earlier_applicants: set[str] | None) -> _Market:
+    """The arrays every method works on. ``locked``: placements to hold (学号, 活动编号, 来源)."""
     codes = [str(c) for c in activities[ACTIVITY_ID]]
     index = {c: i for i, c in enumerate(codes)}
-    lottery = lottery_numbers(applicants[STUDENT_ID], seed)
     family_of = _sibling_groups(applicants)
     choices = []
     for row in applicants[list(CHOICES)].itertuples(index=False):
@@ -206,12 +223,11 @@ def _build_market(applicants: pd.DataFrame, activities: pd.DataFrame, seed: int,
     )
     if locked is not None and len(locked):
         position = {s: i for i, s in enumerate(ids)}
-        sources = locked[SOURCE] if SOURCE in locked else pd.Series(KEPT, index=locked.index)
-        for sid, code, source in zip(locked[STUDENT_ID], locked[ACTIVITY_ID], sources):
+        for sid, code, source in zip(locked[STUDENT_ID], locked[ACTIVITY_ID], locked[SOURCE]):
             if str(sid) in position and str(code) in index:
                 s, c = position[str(sid)], index[str(code)]
                 market.locked.setdefault(s, []).append(c)
-                market.locked_source[s, c] = MANUAL if source == MANUAL else KEPT
+                market.locked_source[s, c] = source
     return market
 
 
@@ -328,15 +344,9 @@ def _serial(m: _Market, active: list[int], seats: list[int], open_clubs: list[bo
 
 def _rounds(m: _Market, open_clubs: list[bool], one_round, key) -> dict[int, list[int]]:
     """Repeat a one-club method: first seats for all, then second seats from what is left."""
-    seats = list(m.cap)
-    held = [0] * len(m.ids)
-    taken: list[set] = [set() for _ in m.ids]
+    seats, held = m.after_locks()
+    taken: list[set] = [set(m.locked.get(s, ())) for s in range(len(m.ids))]
     assigned: dict[int, list[int]] = defaultdict(list)
-    for s, clubs in m.locked.items():
-        for c in clubs:
-            seats[c] -= 1
-            held[s] |= m.club_days[c]
-            taken[s].add(c)
     remaining = [m.max_clubs[s] - len(m.locked.get(s, ())) for s in range(len(m.ids))]
     for round_number in range(len(CHOICES)):
         # round k serves those holding k clubs: a kept club counts, so a re-run gives freed seats to
@@ -378,7 +388,7 @@ def _fill(m: _Market, assigned: dict[int, list[int]], open_clubs: list[bool]) ->
     for s, clubs in fixed.items():
         for c in clubs:
             seats[c] -= 1
-            fixed_days[s] |= m.club_days[c]
+        fixed_days[s] = m.days_of(clubs)
     waiting = [s for s in range(len(m.ids)) if m.choices[s] and s not in fixed and s not in first_seat
                and m.max_clubs[s] > 0 and m.family[s] < 0]
     order = sorted(first_seat, key=m.key) + sorted(waiting, key=m.key)
@@ -447,12 +457,7 @@ def _min_cost_matching(students: list[int], arcs: list[tuple[int, int, int]], se
 
 def _optimal(m: _Market, open_clubs: list[bool], time_limit: float = 60.0) -> tuple[dict[int, list[int]], bool]:
     """The lexicographic optimum; returns the placements and whether optimality was proven."""
-    seats = list(m.cap)
-    held = [0] * len(m.ids)
-    for s, clubs in m.locked.items():
-        for c in clubs:
-            seats[c] -= 1
-            held[s] |= m.club_days[c]
+    seats, held = m.after_locks()
     remaining = [m.max_clubs[s] - len(m.locked.get(s, ())) for s in range(len(m.ids))]
     students = [s for s in range(len(m.ids)) if remaining[s] > 0 and m.choices[s]]
     arcs = [(s, c, rank) for s in students for rank, c in m.choices[s]
@@ -582,21 +587,28 @@ def allocate(applicants: pd.DataFrame, activities: pd.DataFrame, method: str = "
     if method not in METHODS:
         raise ValueError(f"未知的分配方法：{method}（可选：{' | '.join(METHODS)}）")
     activities = activities.reset_index(drop=True)
-    asked = applicants[list(CHOICES)].map(lambda v: not _blank(v)).any(axis=1)
-    applicants = applicants[asked]
-    # rows in lottery order: where the solver meets a tie it then favours the better 抽签号, and the
-    # order of rows in the file never decides anything
-    order = lottery_numbers(applicants[STUDENT_ID], seed)
-    applicants = applicants.iloc[np.argsort(applicants[STUDENT_ID].astype(str).map(order).to_numpy(), kind="stable")]
-    applicants = applicants.reset_index(drop=True)
+    applicants, lottery = _club_applicants(applicants, seed)
     kept, problems = _usable_locks(current, applicants, activities)
-    m = _build_market(applicants, activities, seed, kept, earlier_applicants if current is not None else None)
+    m = _build_market(applicants, activities, lottery, kept, earlier_applicants if current is not None else None)
     assigned, open_clubs, proven = _with_cancellations(m, method)
     if not proven:
         problems.append(Problem("社团分配", "在规定时间内找到了很好的分配，但没能证明它是最优的", "可以采用；或换用 da+fill 方法",
                                 Severity.WARNING))
     problems += _sibling_notes(m, assigned)
     return _result(m, applicants, activities, method, seed, assigned, open_clubs, problems)
+
+
+def _club_applicants(applicants: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Those who listed a club, in lottery order, and their 抽签号.
+
+    Rows in lottery order: where a solver meets a tie it then favours the better 抽签号, and the
+    order of rows in the file never decides anything.
+    """
+    asked = applicants[list(CHOICES)].map(lambda v: not _blank(v)).any(axis=1)
+    applicants = applicants[asked]
+    lottery = lottery_numbers(applicants[STUDENT_ID], seed)
+    order = np.argsort(applicants[STUDENT_ID].astype(str).map(lottery).to_numpy(), kind="stable")
+    return applicants.iloc[order].reset_index(drop=True), lottery
 
 
 def _usable_locks(current: pd.DataFrame | None, applicants: pd.DataFrame,
@@ -617,7 +629,7 @@ def _usable_locks(current: pd.DataFrame | None, applicants: pd.DataFrame,
             problems.append(Problem("当前分配", f"活动 {code} 已不在活动清单中，这名学生需要重新分配",
                                     "如活动仍开展，请把它加回活动清单", Severity.WARNING, None, STUDENT_ID, sid))
         else:
-            keep.append((sid, code, source))
+            keep.append((sid, code, MANUAL if source == MANUAL else KEPT))  # this run's own placements come after
     frame = pd.DataFrame(keep, columns=[STUDENT_ID, ACTIVITY_ID, SOURCE]).drop_duplicates([STUDENT_ID, ACTIVITY_ID])
     return frame, problems
 
@@ -654,7 +666,7 @@ def _result(m: _Market, applicants: pd.DataFrame, activities: pd.DataFrame, meth
     for clubs in held.values():
         for c in clubs:
             count[c] += 1
-    waitlists = _waitlists(m, held, open_clubs, count, method)
+    waitlists = _waitlists(m, held, open_clubs, method)
     position = {(s, c): i + 1 for c, queue in waitlists.items() for i, s in enumerate(queue)}
     ranking = pd.DataFrame({
         STUDENT_ID: m.ids,
@@ -669,9 +681,9 @@ def _result(m: _Market, applicants: pd.DataFrame, activities: pd.DataFrame, meth
     ranking = ranking.sort_values([PRIORITY_LEVEL, LOTTERY]).reset_index(drop=True)
     unplaced_rows = []
     for s in range(len(m.ids)):
-        if held[s] or not _asked(applicants, s):
+        if held[s]:
             continue
-        unplaced_rows.append((m.ids[s], _reasons(m, applicants, s, held, open_clubs, count, position),
+        unplaced_rows.append((m.ids[s], _reasons(m, applicants, s, open_clubs, position),
                               _waitlist_text(m, s, position), min((p for (t, _), p in position.items() if t == s), default=pd.NA)))
     unplaced = pd.DataFrame(unplaced_rows, columns=[STUDENT_ID, REASON, WAITLIST, WAITLIST_POSITION])
     unplaced[WAITLIST_POSITION] = unplaced[WAITLIST_POSITION].astype("Int64")
@@ -713,9 +725,7 @@ def _envy(m: _Market, held: dict[int, list[int]], open_clubs: list[bool]) -> int
     for s in range(len(m.ids)):
         mine = held[s]
         rank_of = {c: r for r, c in m.choices[s]}
-        days = 0
-        for c in mine:
-            days |= m.club_days[c]
+        days = m.days_of(mine)
         for rank, c in m.choices[s]:
             if c in mine or not open_clubs[c] or c not in worst:
                 continue
@@ -729,11 +739,7 @@ def _envy(m: _Market, held: dict[int, list[int]], open_clubs: list[bool]) -> int
     return count
 
 
-def _asked(applicants: pd.DataFrame, s: int) -> bool:
-    return any(not _blank(applicants.at[s, column]) for column in CHOICES)
-
-
-def _waitlists(m: _Market, held: dict[int, list[int]], open_clubs: list[bool], count: list[int], method: str) -> dict[int, list[int]]:
+def _waitlists(m: _Market, held: dict[int, list[int]], open_clubs: list[bool], method: str) -> dict[int, list[int]]:
     """Per open club, who asked for it, did not get it and could take a freed seat without moving.
 
     Ordered as the method ranks students (优先级 then 抽签号; 提交时间 for fcfs). Someone already
@@ -745,9 +751,7 @@ def _waitlists(m: _Market, held: dict[int, list[int]], open_clubs: list[bool], c
         mine = held[s]
         if len(mine) >= m.max_clubs[s]:
             continue
-        days = 0
-        for c in mine:
-            days |= m.club_days[c]
+        days = m.days_of(mine)
         for _, c in m.choices[s]:
             if open_clubs[c] and c not in mine and m.fits(s, c, days):
                 queues[c].append(s)
@@ -758,7 +762,7 @@ def _waitlist_text(m: _Market, s: int, position: dict) -> str:
     return "；".join(f"{m.codes[c]} 第{position[s, c]}位" for _, c in m.choices[s] if (s, c) in position)
 
 
-def _reasons(m: _Market, applicants: pd.DataFrame, s: int, held, open_clubs, count, position) -> str:
+def _reasons(m: _Market, applicants: pd.DataFrame, s: int, open_clubs: list[bool], position: dict) -> str:
     """Why a student has no club: one phrase per choice, in the order the family wrote them."""
     codes = {code: c for c, code in enumerate(m.codes)}
     if m.max_clubs[s] == 0:
@@ -810,7 +814,7 @@ COMPARISON_COLUMNS = ("方法", "说明", "申请社团人数", "分配到社团
 def summary(allocation: Allocation) -> dict:
     """The figures the team compares methods by, for one allocation."""
     ranking = allocation.ranking
-    asked = ranking[ranking[WANTED] > 0] if WANTED in ranking else ranking
+    asked = ranking[ranking[WANTED] > 0]
     priority = asked[asked[PRIORITY_LEVEL] == PRIORITY_FIRST]
     first = allocation.placements[allocation.placements[CHOICE_RANK] == 1][STUDENT_ID].nunique()
     placed = asked[asked[PLACED_COUNT] > 0]
@@ -868,7 +872,9 @@ def move_student(allocation: Allocation, applicants: pd.DataFrame, activities: p
         elif int(clubs.at[to_club, PLACED_COUNT]) >= int(clubs.at[to_club, CAPACITY_MAX]):
             refuse.append(f"{to_club} 已满（{int(clubs.at[to_club, CAPACITY_MAX])}人）")
         elif not asked.empty:
-            refuse += _move_conflicts(asked.iloc[0], activities, to_club, [c for c in mine[ACTIVITY_ID] if c != from_club])
+            m, _ = _market_for(allocation, placements, applicants, activities)
+            s, index = m.ids.index(sid), {code: c for c, code in enumerate(m.codes)}
+            refuse += _move_conflicts(m, s, index[to_club], [index[c] for c in mine[ACTIVITY_ID] if c != from_club])
     elif not from_club:
         refuse.append("请选择要调入的社团，或要调出的社团")
     if refuse:
@@ -887,40 +893,35 @@ def move_student(allocation: Allocation, applicants: pd.DataFrame, activities: p
     return rebuild(allocation, keep, applicants, activities), notes
 
 
-def _move_conflicts(student: pd.Series, activities: pd.DataFrame, code: str, others: list[str]) -> list[str]:
-    club = activities.set_index(ACTIVITY_ID).loc[code]
-    grades = nz.parse_grade_set(club[ELIGIBLE_GRADES]) if not _blank(club[ELIGIBLE_GRADES]) else frozenset(range(1, 7))
-    days = set(nz.parse_weekdays(club[ACTIVITY_DAYS]) or ())
-    attends = set(nz.parse_weekdays(student[WEEKDAYS_COL]) or ())
-    reasons = []
-    if int(student[GRADE]) not in grades:
-        reasons.append(f"{code} 只招{_grades_text(grades)}")
-    if days - attends:
-        reasons.append(f"{code} 在{_days_text(_mask(days))}活动，该生{_days_text(_mask(days - attends))}不参加课后服务")
-    by_code = activities.set_index(ACTIVITY_ID)[ACTIVITY_DAYS]
+def _move_conflicts(m: _Market, s: int, c: int, others: list[int]) -> list[str]:
+    """The rules a move into club ``c`` breaks, by the same market every method uses."""
+    code, reasons = m.codes[c], []
+    if m.grade[s] not in m.club_grades[c]:
+        reasons.append(f"{code} 只招{_grades_text(m.club_grades[c])}")
+    if m.club_days[c] & ~m.days[s]:
+        reasons.append(f"{code} 在{_days_text(m.club_days[c])}活动，该生{_days_text(m.club_days[c] & ~m.days[s])}不参加课后服务")
     for other in others:
-        clash = days & set(nz.parse_weekdays(by_code.get(other)) or ())
-        if clash:
-            reasons.append(f"与该生已参加的 {other} 同在{_days_text(_mask(clash))}")
-    limit = _max_clubs(student.get(MAX_CLUBS))
-    if len(others) + 1 > max(limit, 1):
-        reasons.append(f"家长填的最多社团数是 {limit}，该生已有 {len(others)} 个社团")
+        if m.club_days[c] & m.club_days[other]:
+            reasons.append(f"与该生已参加的 {m.codes[other]} 同在{_days_text(m.club_days[c] & m.club_days[other])}")
+    if len(others) + 1 > max(m.max_clubs[s], 1):
+        reasons.append(f"家长填的最多社团数是 {m.max_clubs[s]}，该生已有 {len(others)} 个社团")
     return reasons
+
+
+def _market_for(allocation: Allocation, placements: pd.DataFrame, applicants: pd.DataFrame,
+                activities: pd.DataFrame) -> tuple[_Market, pd.DataFrame]:
+    """The market with ``placements`` held as they stand, and the applicants in its order."""
+    activities = activities.reset_index(drop=True)
+    applicants, lottery = _club_applicants(applicants, allocation.seed)
+    # a student's clubs in the order they were won (better choice first), for the envy rule's rounds
+    held = placements.sort_values([STUDENT_ID, CHOICE_RANK], na_position="last")
+    return _build_market(applicants, activities, lottery, held, None), applicants
 
 
 def rebuild(allocation: Allocation, placements: pd.DataFrame, applicants: pd.DataFrame,
             activities: pd.DataFrame) -> Allocation:
     """The allocation's tables recomputed for ``placements`` as they stand, nobody re-placed."""
-    activities = activities.reset_index(drop=True)
-    asked = applicants[list(CHOICES)].map(lambda v: not _blank(v)).any(axis=1)
-    applicants = applicants[asked].reset_index(drop=True)
-    # a student's clubs in the order they were won (better choice first), for the envy rule's rounds
-    held = placements.sort_values([STUDENT_ID, CHOICE_RANK], na_position="last").copy()
-    held[SOURCE] = held[SOURCE].replace({FROM_METHOD: KEPT})
-    m = _build_market(applicants, activities, allocation.seed, held, None)
-    for (s, c), source in list(m.locked_source.items()):
-        original = placements[(placements[STUDENT_ID] == m.ids[s]) & (placements[ACTIVITY_ID] == m.codes[c])][SOURCE]
-        m.locked_source[s, c] = original.iloc[0] if len(original) else KEPT
+    m, applicants = _market_for(allocation, placements, applicants, activities)
     open_clubs = [status == OPEN for status in allocation.clubs.set_index(ACTIVITY_ID).reindex(m.codes)[STATUS]]
-    result = _result(m, applicants, activities, allocation.method, allocation.seed, {}, open_clubs, list(allocation.problems))
-    return result
+    return _result(m, applicants, activities.reset_index(drop=True), allocation.method, allocation.seed, {},
+                   open_clubs, list(allocation.problems))

@@ -25,6 +25,7 @@ from .schema import (
     ACTIVITY_DAYS,
     ACTIVITY_ID,
     CLASS,
+    CLASS_NAME,
     GRADE,
     NAME,
     ROOM,
@@ -42,7 +43,6 @@ GRADES = "年级范围"
 SIZE = "人数"
 NO_WRITTEN_HOMEWORK = "无书面作业"
 IN_CLUBS = "当天参加社团"
-CLASS_LABEL = "班级名称"
 BY_GRADE, MIXED = "按年级", "混龄"
 UNASSIGNED_ROOM = "未安排"
 STAGES = ((1, 2), (3, 4), (5, 6))
@@ -106,11 +106,11 @@ def form_care_groups(students: pd.DataFrame, rooms: pd.DataFrame, service_weekda
                 record = row._asdict()
                 member_rows.append({WEEKDAY: WEEKDAY_NAMES[day], GROUP: name, STUDENT_ID: record[STUDENT_ID],
                                     NAME: record.get(NAME), GRADE: record[GRADE],
-                                    CLASS_LABEL: nz.class_name(int(record[GRADE]), int(record[CLASS]))})
+                                    CLASS_NAME: nz.class_name(int(record[GRADE]), int(record[CLASS]))})
     groups = pd.DataFrame(group_rows, columns=[WEEKDAY, GROUP, GROUP_KIND, GRADES, SIZE, ROOM, ROOM_CAPACITY,
                                                NO_WRITTEN_HOMEWORK, IN_CLUBS])
     groups[ROOM_CAPACITY] = groups[ROOM_CAPACITY].astype("Int64")
-    members = pd.DataFrame(member_rows, columns=[WEEKDAY, GROUP, STUDENT_ID, NAME, GRADE, CLASS_LABEL])
+    members = pd.DataFrame(member_rows, columns=[WEEKDAY, GROUP, STUDENT_ID, NAME, GRADE, CLASS_NAME])
     return CareGroups(groups, members, tuple(problems))
 
 

@@ -251,6 +251,7 @@ def _term_check(data_dir: Path):
 def _cmd_allocate(args: argparse.Namespace) -> int:
     from . import allocation as al
     from . import group_files as gf
+    from .schema import ACTIVITY_ID
     from .survey import read_participants
 
     data_dir: Path = args.data or sample_dir()
@@ -285,7 +286,7 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
         print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
         return 1
     figures = al.summary(allocation)
-    cancelled = allocation.clubs[allocation.clubs[al.STATUS] != al.OPEN]["活动编号"].tolist()
+    cancelled = allocation.clubs[allocation.clubs[al.STATUS] != al.OPEN][ACTIVITY_ID].tolist()
     print(f"方法 {args.method}（{al.METHOD_NAMES[args.method]}），随机种子 {seed}")
     print(f"申请社团 {figures['申请社团人数']} 人，分配到社团 {figures['分配到社团']} 人（{figures['分配率']:.1%}），"
           f"优先群体 {figures['优先群体分配率']:.1%}，第一志愿 {figures['第一志愿率']:.1%}，被挤占 {figures[al.ENVY]} 人；"

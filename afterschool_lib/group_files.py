@@ -30,6 +30,7 @@ from .schema import (
     ACTIVITY_NAME,
     ASSIGNED_TEACHER,
     CLASS,
+    CLASS_NAME,
     ELIGIBLE_GRADES,
     GENDER,
     GRADE,
@@ -46,13 +47,17 @@ PUBLIC_FILE = "社团分配公示.xlsx"
 CLUB_LISTS_FILE = "社团名单.xlsx"
 GROUP_LISTS_FILE = "看护分组名单.xlsx"
 PLACEMENT_SHEET, UNPLACED_SHEET, WAITLIST_SHEET, LOTTERY_SHEET, CLUBS_SHEET = "分配结果", "未分配", "候补名单", "抽签号", "社团"
-CLASS_LABEL = "班级名称"
+
+
+def _with_class_name(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with 班级名称 (三年级2班) from 年级 and 班级, as printed lists show the class."""
+    frame = frame.copy()
+    frame[CLASS_NAME] = [class_name(int(g), int(c)) for g, c in zip(frame[GRADE], frame[CLASS])]
+    return frame
 
 
 def _people(applicants: pd.DataFrame) -> pd.DataFrame:
-    people = applicants[[STUDENT_ID, NAME, GRADE, CLASS]].copy()
-    people[CLASS_LABEL] = [class_name(int(g), int(c)) for g, c in zip(people[GRADE], people[CLASS])]
-    return people[[STUDENT_ID, NAME, CLASS_LABEL]]
+    return _with_class_name(applicants[[STUDENT_ID, NAME, GRADE, CLASS]])[[STUDENT_ID, NAME, CLASS_NAME]]
 
 
 def allocation_tables(allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -62,15 +67,15 @@ def allocation_tables(allocation: al.Allocation, applicants: pd.DataFrame, activ
     ranks = allocation.ranking[[STUDENT_ID, al.PRIORITY_LEVEL, al.LOTTERY]]
     placed = (allocation.placements.merge(names, on=ACTIVITY_ID, how="left").merge(people, on=STUDENT_ID, how="left")
               .merge(ranks, on=STUDENT_ID, how="left"))
-    placed = placed[[STUDENT_ID, ACTIVITY_ID, al.CHOICE_RANK, al.PRIORITY_LEVEL, al.LOTTERY, NAME, CLASS_LABEL,
+    placed = placed[[STUDENT_ID, ACTIVITY_ID, al.CHOICE_RANK, al.PRIORITY_LEVEL, al.LOTTERY, NAME, CLASS_NAME,
                      ACTIVITY_NAME, al.SOURCE]]
     unplaced = allocation.unplaced.merge(people, on=STUDENT_ID, how="left").merge(ranks, on=STUDENT_ID, how="left")
-    unplaced = unplaced[[STUDENT_ID, al.REASON, al.WAITLIST, NAME, CLASS_LABEL, al.PRIORITY_LEVEL, al.LOTTERY]]
+    unplaced = unplaced[[STUDENT_ID, al.REASON, al.WAITLIST, NAME, CLASS_NAME, al.PRIORITY_LEVEL, al.LOTTERY]]
     waitlist = allocation.waitlist.merge(names, on=ACTIVITY_ID, how="left").merge(people, on=STUDENT_ID, how="left")
-    waitlist = waitlist[[ACTIVITY_ID, ACTIVITY_NAME, al.WAITLIST_POSITION, STUDENT_ID, NAME, CLASS_LABEL,
+    waitlist = waitlist[[ACTIVITY_ID, ACTIVITY_NAME, al.WAITLIST_POSITION, STUDENT_ID, NAME, CLASS_NAME,
                          al.CHOICE_RANK, al.PRIORITY_LEVEL, al.LOTTERY, "现分配"]]
     lottery = allocation.ranking.merge(people, on=STUDENT_ID, how="left")
-    lottery = lottery[[STUDENT_ID, NAME, CLASS_LABEL, *[c for c in allocation.ranking.columns if c != STUDENT_ID]]]
+    lottery = lottery[[STUDENT_ID, NAME, CLASS_NAME, *[c for c in allocation.ranking.columns if c != STUDENT_ID]]]
     return {PLACEMENT_SHEET: placed, UNPLACED_SHEET: unplaced, WAITLIST_SHEET: waitlist, LOTTERY_SHEET: lottery,
             CLUBS_SHEET: allocation.clubs, "说明": explanation(allocation)}
 
@@ -101,12 +106,12 @@ def public_tables(allocation: al.Allocation, applicants: pd.DataFrame, activitie
     tables = allocation_tables(allocation, applicants, activities)
     class_order = {class_name(int(g), int(c)): (int(g), int(c)) for g, c in zip(applicants[GRADE], applicants[CLASS])}
     out = {}
-    for title, columns in ((PLACEMENT_SHEET, [ACTIVITY_ID, ACTIVITY_NAME, CLASS_LABEL, NAME, al.CHOICE_RANK, al.PRIORITY_LEVEL, al.LOTTERY]),
-                           (WAITLIST_SHEET, [ACTIVITY_ID, ACTIVITY_NAME, al.WAITLIST_POSITION, CLASS_LABEL, NAME, al.PRIORITY_LEVEL, al.LOTTERY]),
-                           (LOTTERY_SHEET, [CLASS_LABEL, NAME, al.PRIORITY_LEVEL, al.LOTTERY, al.PLACED_COUNT])):
+    for title, columns in ((PLACEMENT_SHEET, [ACTIVITY_ID, ACTIVITY_NAME, CLASS_NAME, NAME, al.CHOICE_RANK, al.PRIORITY_LEVEL, al.LOTTERY]),
+                           (WAITLIST_SHEET, [ACTIVITY_ID, ACTIVITY_NAME, al.WAITLIST_POSITION, CLASS_NAME, NAME, al.PRIORITY_LEVEL, al.LOTTERY]),
+                           (LOTTERY_SHEET, [CLASS_NAME, NAME, al.PRIORITY_LEVEL, al.LOTTERY, al.PLACED_COUNT])):
         frame = tables[title][columns].copy()
         frame[NAME] = frame[NAME].map(mask_name)
-        frame["_class"] = frame[CLASS_LABEL].map(class_order)  # 二年级 before 三年级, not by character code
+        frame["_class"] = frame[CLASS_NAME].map(class_order)  # 二年级 before 三年级, not by character code
         sort = [ACTIVITY_ID, "_class", al.LOTTERY] if title == PLACEMENT_SHEET else (
             [ACTIVITY_ID, al.WAITLIST_POSITION] if title == WAITLIST_SHEET else [al.PRIORITY_LEVEL, al.LOTTERY])
         out[title] = frame.sort_values(sort).drop(columns="_class").reset_index(drop=True)
@@ -116,6 +121,15 @@ def public_tables(allocation: al.Allocation, applicants: pd.DataFrame, activitie
 
 def write_allocation(path: Path | str, allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame) -> Path:
     return write_tables(path, allocation_tables(allocation, applicants, activities), text_columns=(STUDENT_ID,))
+
+
+def write_allocation_files(out_dir: Path | str, allocation: al.Allocation, applicants: pd.DataFrame,
+                           activities: pd.DataFrame) -> list[Path]:
+    """The step's three allocation workbooks under their usual names: internal, public, club lists."""
+    out = Path(out_dir)
+    return [write_allocation(out / ALLOCATION_FILE, allocation, applicants, activities),
+            write_public(out / PUBLIC_FILE, allocation, applicants, activities),
+            write_club_lists(out / CLUB_LISTS_FILE, allocation, applicants, activities)]
 
 
 def write_public(path: Path | str, allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame) -> Path:
@@ -171,15 +185,15 @@ def _list_sheet(book, title: str, heading: str, note: str, frame: pd.DataFrame, 
 def club_lists_bytes(allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame) -> bytes:
     """One printable sheet per open club for its teacher: 序号, 学号, 姓名, 性别, 班级, 家长, 电话."""
     book = new_workbook()
-    roster = applicants[[STUDENT_ID, NAME, *[c for c in (GENDER, PARENT_NAME, PHONE) if c in applicants], GRADE, CLASS]].copy()
-    roster[CLASS_LABEL] = [class_name(int(g), int(c)) for g, c in zip(roster[GRADE], roster[CLASS])]
+    roster = _with_class_name(applicants[[STUDENT_ID, NAME, *[c for c in (GENDER, PARENT_NAME, PHONE) if c in applicants],
+                                          GRADE, CLASS]])
     info = activities.set_index(ACTIVITY_ID)
     opened = allocation.clubs[allocation.clubs[al.STATUS] == al.OPEN][ACTIVITY_ID]
     for code in opened:
         members = allocation.placements[allocation.placements[ACTIVITY_ID] == code][[STUDENT_ID]]
         members = members.merge(roster, on=STUDENT_ID, how="left").sort_values([GRADE, CLASS, STUDENT_ID])
         members.insert(0, "序号", range(1, len(members) + 1))
-        members = members[["序号", STUDENT_ID, NAME, *[c for c in (GENDER,) if c in members], CLASS_LABEL,
+        members = members[["序号", STUDENT_ID, NAME, *[c for c in (GENDER,) if c in members], CLASS_NAME,
                            *[c for c in (PARENT_NAME, PHONE) if c in members]]]
         club = info.loc[code]
         teacher = "" if pd.isna(club.get(ASSIGNED_TEACHER)) else f"；指导教师：{club[ASSIGNED_TEACHER]}"
@@ -205,7 +219,7 @@ def group_lists_bytes(care: cg.CareGroups, weekdays_in_order: list[str]) -> byte
             continue
         groups = care.groups[care.groups[cg.WEEKDAY] == day]
         order = {name: i for i, name in enumerate(groups[cg.GROUP])}
-        members = members.assign(_o=members[cg.GROUP].map(order)).sort_values(["_o", GRADE, cg.CLASS_LABEL, STUDENT_ID])
+        members = members.assign(_o=members[cg.GROUP].map(order)).sort_values(["_o", GRADE, CLASS_NAME, STUDENT_ID])
         members = members.drop(columns=["_o", cg.WEEKDAY])
         members.insert(1, "序号", members.groupby(cg.GROUP).cumcount() + 1)
         members.insert(2, ROOM, members[cg.GROUP].map(dict(zip(groups[cg.GROUP], groups[ROOM]))))

@@ -29,6 +29,7 @@ MIGRANT = "随迁子女"
 REMARK = "备注"
 DATE = "日期"
 WEEKDAYS_COL = "服务日"
+CLASS_NAME = "班级名称"  # 三年级2班: grade and class in one cell, as lists print it
 
 # survey
 JOIN = "参加课后服务"

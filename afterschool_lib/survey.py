@@ -29,6 +29,7 @@ from .schema import (
     CATEGORY,
     CHOICES,
     CLASS,
+    CLASS_NAME,
     EXCEL_ROW,
     GENDER,
     GRADE,
@@ -56,7 +57,6 @@ PRIORITY_GROUPS = (LEFT_BEHIND, HARDSHIP, MIGRANT)
 
 # columns added by this module
 MATCHED_BY = "匹配方式"
-CLASS_NAME = "班级名称"
 PRIORITY = "优先群体"
 CLASS_REVIEW = "班级审核"
 SCHOOL_REVIEW = "学校复核"
@@ -619,6 +619,8 @@ def grade_view(table: pd.DataFrame, grade_column: str = CLASS_NAME):
     """
     import ipywidgets as widgets
 
+    from .display import as_percent
+
     grades = ["全部", *[g for g in GRADE_NAMES if table[grade_column].astype(str).str.startswith(g).any()]]
     picker = widgets.Dropdown(options=grades, value="全部", description="年级")
     view = widgets.HTML()
@@ -626,8 +628,7 @@ def grade_view(table: pd.DataFrame, grade_column: str = CLASS_NAME):
     def show(change: object = None) -> None:
         chosen = picker.value
         rows = table if chosen == "全部" else table[table[grade_column].astype(str).str.startswith(chosen)]
-        percent = {c: (lambda v: "" if pd.isna(v) else f"{v:.1%}") for c in rows.columns if str(c).endswith("率")}
-        view.value = rows.to_html(index=False, na_rep="", formatters=percent)
+        view.value = as_percent(rows).to_html(index=False, na_rep="")
 
     picker.observe(show, names="value")
     show()
