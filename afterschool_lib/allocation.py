@@ -587,7 +587,7 @@ def allocate(applicants: pd.DataFrame, activities: pd.DataFrame, method: str = "
     if method not in METHODS:
         raise ValueError(f"未知的分配方法：{method}（可选：{' | '.join(METHODS)}）")
     activities = activities.reset_index(drop=True)
-    applicants, lottery = _club_applicants(applicants, seed)
+    applicants, lottery = _club_applicants(applicants, seed, () if current is None else current[STUDENT_ID])
     kept, problems = _usable_locks(current, applicants, activities)
     m = _build_market(applicants, activities, lottery, kept, earlier_applicants if current is not None else None)
     assigned, open_clubs, proven = _with_cancellations(m, method)
@@ -598,14 +598,15 @@ def allocate(applicants: pd.DataFrame, activities: pd.DataFrame, method: str = "
     return _result(m, applicants, activities, method, seed, assigned, open_clubs, problems)
 
 
-def _club_applicants(applicants: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.Series]:
-    """Those who listed a club, in lottery order, and their 抽签号.
+def _club_applicants(applicants: pd.DataFrame, seed: int, holding=()) -> tuple[pd.DataFrame, pd.Series]:
+    """Those who listed a club or hold one (``holding``: 学号, e.g. placed by hand without a
+    choice), in lottery order, and their 抽签号.
 
     Rows in lottery order: where a solver meets a tie it then favours the better 抽签号, and the
     order of rows in the file never decides anything.
     """
     asked = applicants[list(CHOICES)].map(lambda v: not _blank(v)).any(axis=1)
-    applicants = applicants[asked]
+    applicants = applicants[asked | applicants[STUDENT_ID].astype(str).isin(set(map(str, holding)))]
     lottery = lottery_numbers(applicants[STUDENT_ID], seed)
     order = np.argsort(applicants[STUDENT_ID].astype(str).map(lottery).to_numpy(), kind="stable")
     return applicants.iloc[order].reset_index(drop=True), lottery
@@ -872,7 +873,7 @@ def move_student(allocation: Allocation, applicants: pd.DataFrame, activities: p
         elif int(clubs.at[to_club, PLACED_COUNT]) >= int(clubs.at[to_club, CAPACITY_MAX]):
             refuse.append(f"{to_club} 已满（{int(clubs.at[to_club, CAPACITY_MAX])}人）")
         elif not asked.empty:
-            m, _ = _market_for(allocation, placements, applicants, activities)
+            m, _ = _market_for(allocation, placements, applicants, activities, also=(sid,))
             s, index = m.ids.index(sid), {code: c for c, code in enumerate(m.codes)}
             refuse += _move_conflicts(m, s, index[to_club], [index[c] for c in mine[ACTIVITY_ID] if c != from_club])
     elif not from_club:
@@ -909,10 +910,11 @@ def _move_conflicts(m: _Market, s: int, c: int, others: list[int]) -> list[str]:
 
 
 def _market_for(allocation: Allocation, placements: pd.DataFrame, applicants: pd.DataFrame,
-                activities: pd.DataFrame) -> tuple[_Market, pd.DataFrame]:
-    """The market with ``placements`` held as they stand, and the applicants in its order."""
+                activities: pd.DataFrame, also=()) -> tuple[_Market, pd.DataFrame]:
+    """The market with ``placements`` held as they stand, and the applicants in its order
+    (those holding a seat and ``also`` included even without a choice)."""
     activities = activities.reset_index(drop=True)
-    applicants, lottery = _club_applicants(applicants, allocation.seed)
+    applicants, lottery = _club_applicants(applicants, allocation.seed, [*placements[STUDENT_ID], *also])
     # a student's clubs in the order they were won (better choice first), for the envy rule's rounds
     held = placements.sort_values([STUDENT_ID, CHOICE_RANK], na_position="last")
     return _build_market(applicants, activities, lottery, held, None), applicants

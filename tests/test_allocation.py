@@ -905,3 +905,14 @@ def test_da_fill_places_as_many_as_optimal_when_some_want_two_clubs():
     assert al.allocate(applicants, activities, "optimal", seed).placed_students == 3
     # da+fill gives `last` a second club (C) and leaves `middle` with none
     assert al.allocate(applicants, activities, "da+fill", seed).placed_students == 3
+
+
+def test_a_child_placed_by_hand_without_any_choice_keeps_the_seat():
+    applicants = apps(app("S001", choices=["A"]), app("S002"))  # S002 listed no club
+    activities = acts(club("A", cap=3))
+    allocation = al.allocate(applicants, activities, "da", 1)
+    moved, problems = al.move_student(allocation, applicants, activities, "S002", "A")
+    assert [p.severity for p in problems] == [Severity.WARNING]  # not on the family's list: ask first
+    assert held(moved) == {"S001": {"A"}, "S002": {"A"}}
+    again = al.allocate(applicants, activities, "da", 1, current=moved.placements, earlier_applicants={"S001", "S002"})
+    assert held(again) == {"S001": {"A"}, "S002": {"A"}} and not again.problems
