@@ -833,6 +833,14 @@ def summary(allocation: Allocation) -> dict:
     }
 
 
+def summary_text(allocation: Allocation) -> str:
+    """The summary in one sentence, as the command line and the notebook's buttons say it."""
+    figures = summary(allocation)
+    return (f"申请社团 {figures['申请社团人数']} 人，分配到社团 {figures['分配到社团']} 人（{figures['分配率']:.1%}），"
+            f"优先群体 {figures['优先群体分配率']:.1%}，第一志愿 {figures['第一志愿率']:.1%}，被挤占 {figures[ENVY]} 人，"
+            f"开班 {figures['开班社团数']} 个")
+
+
 def compare_methods(applicants: pd.DataFrame, activities: pd.DataFrame, seed: int,
                     methods: tuple[str, ...] = METHODS, **kwargs) -> tuple[pd.DataFrame, dict[str, Allocation]]:
     """Every method on the same applicants and lottery: one row each, and the allocations."""

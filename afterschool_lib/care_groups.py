@@ -146,15 +146,18 @@ def _grades_label(grades: tuple[int, ...]) -> str:
     return "、".join(nz.grade_name(g) for g in grades)
 
 
+def _club_meetings(activities: pd.DataFrame, open_clubs: set[str] | None):
+    """(code, room, weekdays) of every open club with a room."""
+    for code, room, days in zip(activities[ACTIVITY_ID], activities[ROOM], activities[ACTIVITY_DAYS]):
+        if not nz.is_blank(room) and (open_clubs is None or code in open_clubs):
+            yield code, nz.clean_text(room), nz.parse_weekdays(days) or ()
+
+
 def _club_rooms(activities: pd.DataFrame | None, open_clubs: set[str] | None) -> dict[str, set[int]]:
     """Room -> weekdays on which an open club meets there."""
     rooms: dict[str, set[int]] = {}
-    if activities is None:
-        return rooms
-    for code, room, days in zip(activities[ACTIVITY_ID], activities[ROOM], activities[ACTIVITY_DAYS]):
-        if nz.is_blank(room) or (open_clubs is not None and code not in open_clubs):
-            continue
-        rooms.setdefault(nz.clean_text(room), set()).update(nz.parse_weekdays(days) or ())
+    for _, room, days in (() if activities is None else _club_meetings(activities, open_clubs)):
+        rooms.setdefault(room, set()).update(days)
     return rooms
 
 
@@ -162,11 +165,9 @@ def club_room_clashes(activities: pd.DataFrame, open_clubs: set[str] | None = No
     """Two open clubs in one room on the same weekday: named, since only one can use it."""
     seen: dict[tuple[str, int], str] = {}
     problems = []
-    for code, room, days in zip(activities[ACTIVITY_ID], activities[ROOM], activities[ACTIVITY_DAYS]):
-        if nz.is_blank(room) or (open_clubs is not None and code not in open_clubs):
-            continue
-        for day in nz.parse_weekdays(days) or ():
-            key = (nz.clean_text(room), day)
+    for code, room, days in _club_meetings(activities, open_clubs):
+        for day in days:
+            key = (room, day)
             if key in seen:
                 problems.append(Problem("activities", f"{seen[key]} 和 {code} 都在{WEEKDAY_NAMES[day]}使用{key[0]}",
                                         "给其中一个社团换场地或换活动日", Severity.WARNING, None, ROOM, key[0]))

@@ -285,12 +285,9 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
         return 1
-    figures = al.summary(allocation)
     cancelled = allocation.clubs[allocation.clubs[al.STATUS] != al.OPEN][ACTIVITY_ID].tolist()
     print(f"方法 {args.method}（{al.METHOD_NAMES[args.method]}），随机种子 {seed}")
-    print(f"申请社团 {figures['申请社团人数']} 人，分配到社团 {figures['分配到社团']} 人（{figures['分配率']:.1%}），"
-          f"优先群体 {figures['优先群体分配率']:.1%}，第一志愿 {figures['第一志愿率']:.1%}，被挤占 {figures[al.ENVY]} 人；"
-          f"开班 {figures['开班社团数']} 个" + (f"，取消 {'、'.join(cancelled)}" if cancelled else ""))
+    print(al.summary_text(allocation) + (f"，取消 {'、'.join(cancelled)}" if cancelled else ""))
     print(f"已写出 {out}\n已写出 {public}（公示版，姓名已脱敏）")
     return 0
 

@@ -36,10 +36,8 @@ class MethodChoice:
         return self.results[self.buttons.value]
 
     def _show(self) -> None:
-        figures = al.summary(self.allocation)
-        self.output.value = (f"{figures['说明']}：分配到社团 {figures['分配到社团']} 人（{figures['分配率']:.1%}），"
-                             f"优先群体 {figures['优先群体分配率']:.1%}，第一志愿 {figures['第一志愿率']:.1%}，"
-                             f"被挤占 {figures[al.ENVY]} 人。<br>下面各单元格按这个方法显示和保存；换方法后请从下一个单元格起重新运行。")
+        self.output.value = (f"{al.METHOD_NAMES[self.allocation.method]}：{al.summary_text(self.allocation)}。"
+                             "<br>下面各单元格按这个方法显示和保存；换方法后请从下一个单元格起重新运行。")
 
     def _ipython_display_(self):
         display(self.widget)
