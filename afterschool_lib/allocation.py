@@ -71,6 +71,7 @@ SHORT_NAMES = {"da": "延迟接受", "da+fill": "延迟接受+补录", "optimal"
 # columns added by this module
 PRIORITY_LEVEL = "优先级"
 LOTTERY = "抽签号"
+LOTTERY_CODE = "抽签码"
 CHOICE_RANK = "志愿序号"
 SOURCE = "来源"
 FROM_METHOD, KEPT, MANUAL = "本次分配", "保留原分配", "手工调整"
@@ -86,6 +87,7 @@ NEW_APPLICANT = "新申请"
 ENVY = "被挤占人数"
 
 PRIORITY_FIRST, PRIORITY_OTHER = 1, 2
+CODE_SHOWN = 8  # hex digits of the lottery code published: enough to order 10,000 children without a tie
 
 
 @dataclass(frozen=True)
@@ -119,14 +121,20 @@ def default_seed(term_start) -> int:
     return int(pd.Timestamp(term_start).strftime("%Y%m%d"))
 
 
+def lottery_code(seed: int, student_id: str) -> str:
+    """The SHA-256 of "种子:学号" in hex: anyone can recompute it, and it never changes."""
+    return hashlib.sha256(f"{seed}:{student_id}".encode("utf-8")).hexdigest()
+
+
 def lottery_numbers(student_ids, seed: int) -> pd.Series:
-    """抽签号 1..n: applicants ordered by SHA-256 of "种子:学号".
+    """抽签号 1..n: applicants ordered by their :func:`lottery_code`.
 
     Anyone can recompute it with any SHA-256 tool, and a student's place relative to another does
-    not change when a new applicant joins later in the term (a shuffled list would reshuffle).
+    not change when a new applicant joins or one leaves (a shuffled list would reshuffle); the
+    number itself, a rank, shifts then, which is why the code is published beside it.
     """
     ids = pd.Series(sorted(set(map(str, student_ids))), dtype=object)
-    digests = ids.map(lambda sid: hashlib.sha256(f"{seed}:{sid}".encode("utf-8")).hexdigest())
+    digests = ids.map(lambda sid: lottery_code(seed, sid))
     order = digests.sort_values(kind="stable").index
     return pd.Series(np.arange(1, len(ids) + 1), index=ids.loc[order].to_numpy(), name=LOTTERY)
 
@@ -673,6 +681,7 @@ def _result(m: _Market, applicants: pd.DataFrame, activities: pd.DataFrame, meth
         STUDENT_ID: m.ids,
         PRIORITY_LEVEL: m.tier,
         LOTTERY: m.lottery,
+        LOTTERY_CODE: [lottery_code(seed, sid)[:CODE_SHOWN] for sid in m.ids],
         WANTED: [min(m.max_clubs[s], len(m.choices[s])) if m.choices[s] else 0 for s in range(len(m.ids))],
         PLACED_COUNT: [len(held[s]) for s in range(len(m.ids))],
         "分配结果": ["、".join(m.codes[c] for c in held[s]) for s in range(len(m.ids))],

@@ -80,14 +80,18 @@ def allocation_tables(allocation: al.Allocation, applicants: pd.DataFrame, activ
             CLUBS_SHEET: allocation.clubs, "说明": explanation(allocation)}
 
 
-def explanation(allocation: al.Allocation) -> pd.DataFrame:
+def explanation(allocation: al.Allocation, public: bool = False) -> pd.DataFrame:
     """The rules in words, and how any parent can recompute the lottery."""
+    priority = ("留守儿童、困难家庭、随迁子女等优先群体的学生先于其他学生安排（公示版不列出每名学生的优先级）" if public else
+                "1 = 留守儿童、困难家庭、随迁子女等优先群体，2 = 其他学生；优先级 1 的学生先于所有优先级 2 的学生")
     lines = [
         ("分配方法", f"{allocation.method}：{al.METHOD_NAMES[allocation.method]}"),
         ("随机种子", str(allocation.seed)),
-        ("优先级", "1 = 留守儿童、困难家庭、随迁子女等优先群体，2 = 其他学生；优先级 1 的学生先于所有优先级 2 的学生"),
-        ("抽签号", f"把“{allocation.seed}:学号”（如 {allocation.seed}:2023070101）用 SHA-256 计算摘要，"
-                   "按摘要从小到大排序，排第 1 的抽签号为 1；同一优先级内抽签号小的先安排"),
+        ("优先级", priority),
+        ("抽签码", f"把“{allocation.seed}:学号”（如 {allocation.seed}:2023070101）用 SHA-256 计算摘要，取前 {al.CODE_SHOWN} 位；"
+                   "抽签码不会改变，任何人都能复核"),
+        ("抽签号", "全体申请学生按抽签码从小到大排序，排第 1 的抽签号为 1；同一优先级内抽签号小的先安排。"
+                   "学期中有学生退出或新申请时，抽签号可能前后移动一两位，但学生之间的先后不变"),
         ("分配轮次", "先为每名学生安排第一个社团，再为想参加两个社团的学生用剩余名额安排第二个"),
         ("限制", "不超过人数上限；只招适用年级；社团的每个活动日都须是学生参加课后服务的日子；同一天只参加一个社团；"
                  "不超过家长填写的最多社团数；选择“兄弟姐妹同社团”的家庭，孩子安排在同一社团或都不安排"),
@@ -99,23 +103,24 @@ def explanation(allocation: al.Allocation) -> pd.DataFrame:
 
 
 def public_tables(allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """What may be posted: per club the placed children, the waitlists and the lottery, names masked.
+    """What may be posted: each club's children and everyone's lottery, by class, names masked.
 
-    No 学号 and no phone; 优先级 is shown as the level only, never which group a child belongs to.
+    No 学号 and no phone. Neither 优先级 nor the waitlists are posted: beside a class and a masked
+    name they would tell the school which children are 留守儿童, 困难家庭 or 随迁子女 (the waitlist
+    order shows it too). Families are told their own waitlist place from the internal workbook.
     """
     tables = allocation_tables(allocation, applicants, activities)
     class_order = {class_name(int(g), int(c)): (int(g), int(c)) for g, c in zip(applicants[GRADE], applicants[CLASS])}
     out = {}
-    for title, columns in ((PLACEMENT_SHEET, [ACTIVITY_ID, ACTIVITY_NAME, CLASS_NAME, NAME, al.CHOICE_RANK, al.PRIORITY_LEVEL, al.LOTTERY]),
-                           (WAITLIST_SHEET, [ACTIVITY_ID, ACTIVITY_NAME, al.WAITLIST_POSITION, CLASS_NAME, NAME, al.PRIORITY_LEVEL, al.LOTTERY]),
-                           (LOTTERY_SHEET, [CLASS_NAME, NAME, al.PRIORITY_LEVEL, al.LOTTERY, al.PLACED_COUNT])):
+    for title, columns, sort in (
+            (PLACEMENT_SHEET, [ACTIVITY_ID, ACTIVITY_NAME, CLASS_NAME, NAME, al.LOTTERY], [ACTIVITY_ID, "_class", al.LOTTERY]),
+            (LOTTERY_SHEET, [CLASS_NAME, NAME, al.LOTTERY, al.LOTTERY_CODE, al.PLACED_COUNT], ["_class", al.LOTTERY])):
         frame = tables[title][columns].copy()
         frame[NAME] = frame[NAME].map(mask_name)
         frame["_class"] = frame[CLASS_NAME].map(class_order)  # 二年级 before 三年级, not by character code
-        sort = [ACTIVITY_ID, "_class", al.LOTTERY] if title == PLACEMENT_SHEET else (
-            [ACTIVITY_ID, al.WAITLIST_POSITION] if title == WAITLIST_SHEET else [al.PRIORITY_LEVEL, al.LOTTERY])
         out[title] = frame.sort_values(sort).drop(columns="_class").reset_index(drop=True)
-    out["说明"] = tables["说明"]
+    out[LOTTERY_SHEET][al.PLACED_COUNT] = out[LOTTERY_SHEET][al.PLACED_COUNT].map(lambda n: f"{n} 个社团" if n else "未分配")
+    out["说明"] = explanation(allocation, public=True)
     return out
 
 

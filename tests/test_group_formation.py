@@ -101,10 +101,14 @@ def test_allocate_command_writes_the_contract_and_reads_back(sample_copy: Path, 
     assert set(first["学号"]) | set(unplaced["学号"]) <= set(lottery["学号"])
     # the public version: no 学号, no phone, masked names
     public = out.with_name("社团分配_公示版.xlsx")
-    for sheet, frame in pd.read_excel(public, sheet_name=None, dtype=str).items():
-        assert "学号" not in frame.columns and "联系电话" not in frame.columns
+    posted = pd.read_excel(public, sheet_name=None, dtype=str)
+    assert "候补名单" not in posted  # its order would show who belongs to a priority group
+    for sheet, frame in posted.items():
+        assert {"学号", "联系电话", "优先级"}.isdisjoint(frame.columns), sheet
         if "姓名" in frame:
             assert frame["姓名"].str.contains(r"\*").all()
+    codes = dict(zip(lottery["学号"], lottery["抽签码"]))
+    assert posted["抽签号"]["抽签码"].isin(set(codes.values())).all()
     # a re-run locking these placements moves nobody
     placed, earlier, problems = gf.read_allocation(out)
     assert problems == [] and len(placed) == len(first) and earlier == set(lottery["学号"])
@@ -113,6 +117,9 @@ def test_allocate_command_writes_the_contract_and_reads_back(sample_copy: Path, 
     second = pd.read_excel(again, sheet_name=0, dtype=str)
     kept = set(zip(first["学号"], first["活动编号"]))
     assert kept <= set(zip(second["学号"], second["活动编号"]))
+    # 抽签码 never changes from one run to the next (the 抽签号 is a rank and may shift)
+    later = pd.read_excel(again, sheet_name="抽签号", dtype=str)
+    assert all(codes[sid] == code for sid, code in zip(later["学号"], later["抽签码"]) if sid in codes)
 
 
 def test_allocate_refuses_a_workbook_that_is_not_an_allocation(sample_copy: Path, cn_dir: Path, capsys):
