@@ -178,6 +178,15 @@ class _Market:
             days |= self.club_days[c]
         return days
 
+    def family_clubs(self) -> dict[int, set[int]]:
+        """Per family asking to stay together, the clubs every child listed and could attend."""
+        members: dict[int, list[int]] = defaultdict(list)
+        for s, f in enumerate(self.family):
+            if f >= 0:
+                members[f].append(s)
+        return {f: set.intersection(*({c for _, c in self.choices[s] if self.cap[c] > 0 and self.fits(s, c, 0)} for s in kids))
+                for f, kids in members.items()}
+
     def after_locks(self) -> tuple[list[int], list[int]]:
         """Seats left in each club and each student's taken weekdays once locked placements count."""
         seats = list(self.cap)
@@ -600,9 +609,9 @@ def allocate(applicants: pd.DataFrame, activities: pd.DataFrame, method: str = "
     m = _build_market(applicants, activities, lottery, kept, earlier_applicants if current is not None else None)
     assigned, open_clubs, proven = _with_cancellations(m, method)
     if not proven:
-        problems.append(Problem("社团分配", "在规定时间内找到了很好的分配，但没能证明它是最优的", "可以采用；或换用 da+fill 方法",
+        problems.append(Problem("社团分配", "在规定时间内找到了很好的分配，但没能证明它是最优的", "核对后采用，或换用 da+fill 方法",
                                 Severity.WARNING))
-    problems += _sibling_notes(m, assigned)
+    problems += _sibling_notes(m)
     return _result(m, applicants, activities, method, seed, assigned, open_clubs, problems)
 
 
@@ -633,28 +642,25 @@ def _usable_locks(current: pd.DataFrame | None, applicants: pd.DataFrame,
     for sid, code, source in zip(current[STUDENT_ID].astype(str), current[ACTIVITY_ID].astype(str), sources):
         if sid not in present:
             problems.append(Problem("当前分配", "这名学生已不在参加课后服务的名单中，原来的名额已释放给候补学生",
-                                    "如学生仍参加，请核对申请和审核结果", Severity.WARNING, None, STUDENT_ID, sid))
+                                    "核对该生的申请和审核结果（学生仍参加时）", Severity.WARNING, None, STUDENT_ID, sid))
         elif code not in codes:
             problems.append(Problem("当前分配", f"活动 {code} 已不在活动清单中，这名学生需要重新分配",
-                                    "如活动仍开展，请把它加回活动清单", Severity.WARNING, None, STUDENT_ID, sid))
+                                    "把它加回活动清单（活动仍开展时）", Severity.WARNING, None, STUDENT_ID, sid))
         else:
             keep.append((sid, code, MANUAL if source == MANUAL else KEPT))  # this run's own placements come after
     frame = pd.DataFrame(keep, columns=[STUDENT_ID, ACTIVITY_ID, SOURCE]).drop_duplicates([STUDENT_ID, ACTIVITY_ID])
     return frame, problems
 
 
-def _sibling_notes(m: _Market, assigned: dict[int, list[int]]) -> list[Problem]:
-    families: dict[int, list[int]] = defaultdict(list)
-    for s, f in enumerate(m.family):
-        if f >= 0:
-            families[f].append(s)
+def _sibling_notes(m: _Market) -> list[Problem]:
+    """Families asking to stay together with no club every child listed and could attend."""
     notes = []
-    for members in families.values():
-        common = set.intersection(*({c for _, c in m.choices[s]} for s in members))
+    for family, common in sorted(m.family_clubs().items()):
         if not common:
-            ids = "、".join(m.ids[s] for s in members)
-            notes.append(Problem("社团分配", "希望兄弟姐妹同社团，但几个孩子的志愿里没有同一个社团，只能都不安排",
-                                 "请家长为几个孩子填写至少一个相同的社团志愿", Severity.WARNING, None, STUDENT_ID, ids))
+            ids = "、".join(m.ids[s] for s in range(len(m.ids)) if m.family[s] == family)
+            notes.append(Problem("社团分配", "希望兄弟姐妹同社团，但没有一个社团是几个孩子都填了、又都能参加的"
+                                 "（年级和活动日都要符合），只能都不安排",
+                                 "请家长为几个孩子填写至少一个都能参加的相同社团志愿", Severity.WARNING, None, STUDENT_ID, ids))
     return notes
 
 
@@ -756,6 +762,7 @@ def _waitlists(m: _Market, held: dict[int, list[int]], open_clubs: list[bool], m
     placed in another club is listed only if they have room for one more club on that day.
     """
     key = m.fcfs_key if method == "fcfs" else m.key
+    family_clubs = m.family_clubs()
     queues: dict[int, list[int]] = defaultdict(list)
     for s in range(len(m.ids)):
         mine = held[s]
@@ -763,6 +770,8 @@ def _waitlists(m: _Market, held: dict[int, list[int]], open_clubs: list[bool], m
             continue
         days = m.days_of(mine)
         for _, c in m.choices[s]:
+            if m.family[s] >= 0 and c not in family_clubs[m.family[s]]:
+                continue  # a child whose sibling cannot join this club never takes a seat in it
             if open_clubs[c] and c not in mine and m.fits(s, c, days):
                 queues[c].append(s)
     return {c: sorted(q, key=key) for c, q in queues.items()}
@@ -775,6 +784,7 @@ def _waitlist_text(m: _Market, s: int, position: dict) -> str:
 def _reasons(m: _Market, applicants: pd.DataFrame, s: int, open_clubs: list[bool], position: dict) -> str:
     """Why a student has no club: one phrase per choice, in the order the family wrote them."""
     codes = {code: c for c, code in enumerate(m.codes)}
+    family_clubs = m.family_clubs() if m.family[s] >= 0 else {}
     if m.max_clubs[s] == 0:
         return "最多社团数填了 0，不参加社团"
     parts = []
@@ -795,6 +805,8 @@ def _reasons(m: _Market, applicants: pd.DataFrame, s: int, open_clubs: list[bool
             parts.append(f"{label}：活动清单没有给这个社团设名额")
         elif not open_clubs[c]:
             parts.append(f"{label}：报名不足开班最低人数，未开班")
+        elif m.family[s] >= 0 and c not in family_clubs[m.family[s]]:
+            parts.append(f"{label}：要求兄弟姐妹同社团，而另一个孩子没有填这个社团或不能参加")
         elif (s, c) in position:
             parts.append(f"{label}：名额已满（{m.cap[c]}人，候补第{position[s, c]}位）")
         elif m.family[s] >= 0:
@@ -904,7 +916,7 @@ def move_student(allocation: Allocation, applicants: pd.DataFrame, activities: p
         listed = [nz.clean_text(v).upper() for v in asked.iloc[0][list(CHOICES)] if not _blank(v)]
         rank = listed.index(to_club) + 1 if to_club in listed else pd.NA
         if pd.isna(rank):
-            notes.append(Problem("手工调整", f"{to_club} 不在该生的志愿中", "调剂前请先征得家长同意",
+            notes.append(Problem("手工调整", f"{to_club} 不在该生的志愿中", "在调剂前征得家长同意",
                                  Severity.WARNING, None, STUDENT_ID, sid))
         keep = pd.concat([keep, pd.DataFrame([{STUDENT_ID: sid, ACTIVITY_ID: to_club, CHOICE_RANK: rank, SOURCE: MANUAL}])],
                          ignore_index=True)

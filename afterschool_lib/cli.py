@@ -108,7 +108,8 @@ def build_parser() -> ChineseParser:
     allocate.add_argument("--out", metavar="FILE", type=Path, default=None,
                           help="分配结果文件（默认：reports/<学年学期>/社团分配结果.xlsx）")
     allocate.add_argument("--current", metavar="FILE", type=Path, default=None,
-                          help="学期中重新分配时，上一次的分配结果：其中已分配的学生保持不动，只安排空出的名额和新申请的学生")
+                          help="学期中重新分配时，上一次的分配结果：其中已分配的学生保持不动，只安排空出的名额和新申请的学生。"
+                               "学生退出社团或课后服务，请在 survey 表把他的“参加课后服务”改为“否”（只删去分配结果里的一行，他会被重新分配）")
     allocate.set_defaults(handler=_cmd_allocate)
 
     run = commands.add_parser("run", help="按顺序运行全部步骤笔记本，导出全部文件", description="按顺序运行 notebooks/ 中的每个步骤笔记本，读取 --data 文件夹的数据，把运行后的笔记本和生成的文件写到 --out 文件夹。")
@@ -251,7 +252,7 @@ def _term_check(data_dir: Path):
 def _cmd_allocate(args: argparse.Namespace) -> int:
     from . import allocation as al
     from . import group_files as gf
-    from .schema import ACTIVITY_ID
+    from .schema import ACTIVITY_ID, ACTIVITY_NAME
     from .survey import read_participants
 
     data_dir: Path = args.data or sample_dir()
@@ -275,20 +276,30 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
         if found:
             _print_problems(found)
             return 1
-    seed = args.seed if args.seed is not None else al.default_seed(settings.term_start)
+    earlier_seed = gf.read_allocation_seed(args.current) if args.current is not None else None
+    seed = args.seed if args.seed is not None else earlier_seed or al.default_seed(settings.term_start)
+    if earlier_seed is not None and seed != earlier_seed:
+        print(f"[警告] 上一次分配用的随机种子是 {earlier_seed}，这次用 {seed}：候补顺序会改变。"
+              f"如无特别理由，请去掉 --seed 或写 --seed {earlier_seed}")
     allocation = al.allocate(people.taking_part, activities, args.method, seed, current=current, earlier_applicants=earlier)
     _print_problems(problems + list(allocation.problems))
-    public = out.with_name(f"{out.stem}_公示版{out.suffix}") if args.out else out.with_name(gf.PUBLIC_FILE)
+    if out.suffix.lower() != ".xlsx":
+        out = out.with_name(out.name + ".xlsx")
+    public = out.with_name(f"{out.stem}_公示版.xlsx") if args.out else out.with_name(gf.PUBLIC_FILE)
+    lists = out.with_name(f"{out.stem}_社团名单.xlsx") if args.out else out.with_name(gf.CLUB_LISTS_FILE)
     try:
         gf.write_allocation(out, allocation, people.taking_part, activities)
         gf.write_public(public, allocation, people.taking_part, activities)
+        gf.write_club_lists(lists, allocation, people.taking_part, activities)
     except OSError as exc:
         print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
         return 1
-    cancelled = allocation.clubs[allocation.clubs[al.STATUS] != al.OPEN][ACTIVITY_ID].tolist()
-    print(f"方法 {args.method}（{al.METHOD_NAMES[args.method]}），随机种子 {seed}")
-    print(al.summary_text(allocation) + (f"，取消 {'、'.join(cancelled)}" if cancelled else ""))
-    print(f"已写出 {out}\n已写出 {public}（公示版，姓名已脱敏）")
+    cancelled = allocation.clubs[allocation.clubs[al.STATUS] != al.OPEN]
+    print(f"方法 {args.method}：{al.METHOD_NAMES[args.method]}；随机种子 {seed}")
+    print(al.summary_text(allocation) + (
+        "，取消 " + "、".join(f"{c} {n}" for c, n in zip(cancelled[ACTIVITY_ID], cancelled[ACTIVITY_NAME])) if len(cancelled) else ""))
+    print(f"已写出 {out}\n已写出 {public}（公示版，姓名已脱敏）\n已写出 {lists}（每个社团一页，交指导教师）\n"
+          "看护分组名单由 afterschool run 或 02 分组编班笔记本生成。")
     return 0
 
 

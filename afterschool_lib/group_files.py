@@ -94,9 +94,13 @@ def explanation(allocation: al.Allocation, public: bool = False) -> pd.DataFrame
                    "学期中有学生退出或新申请时，抽签号可能前后移动一两位，但学生之间的先后不变"),
         ("分配轮次", "先为每名学生安排第一个社团，再为想参加两个社团的学生用剩余名额安排第二个"),
         ("限制", "不超过人数上限；只招适用年级；社团的每个活动日都须是学生参加课后服务的日子；同一天只参加一个社团；"
-                 "不超过家长填写的最多社团数；选择“兄弟姐妹同社团”的家庭，孩子安排在同一社团或都不安排"),
+                 "不超过家长填写的最多社团数"),
+        ("兄弟姐妹", "选择“兄弟姐妹同社团”的家庭，孩子安排在几个孩子都填了的同一社团，或都不安排；"
+                     "这样的家庭按几个孩子中较靠前的优先级和抽签号一起排序"),
         ("开班", "报名人数达不到开班最低人数的社团取消，报名的学生按其他志愿重新安排"),
-        ("候补", "有空出的名额时，按候补名单的顺序递补；先前已申请的学生先于学期中新申请的学生"),
+        ("候补", "有空出的名额时，按候补名单的顺序递补" + (
+            "" if allocation.method == "optimal" else "；先前已申请的学生先于学期中新申请的学生")),
+        *([("整体最优", "总人数相同的几种安排之间，整体最优方法不按抽签号挑选")] if allocation.method == "optimal" else []),
         (al.ENVY, f"{allocation.envy}（想去某社团而没有去成、该社团却有按规则排在他之后的学生的人数）"),
     ]
     return pd.DataFrame(lines, columns=["项目", "说明"])
@@ -165,6 +169,15 @@ def read_allocation(path: Path | str) -> tuple[pd.DataFrame | None, set[str], li
         placed[al.SOURCE] = al.KEPT
     earlier = set(sheets[LOTTERY_SHEET].get(STUDENT_ID, pd.Series(dtype=str)).dropna().map(clean_text))
     return placed[[STUDENT_ID, ACTIVITY_ID, al.SOURCE]], earlier, []
+
+
+def read_allocation_seed(path: Path | str) -> int | None:
+    """The 随机种子 an earlier allocation used (its 说明 sheet), so a re-run keeps the same lottery."""
+    try:
+        notes = pd.read_excel(path, sheet_name="说明", dtype=str)
+        return int(notes.set_index("项目").at["随机种子", "说明"])
+    except Exception:  # an older or hand-made file without it: the caller falls back to the default
+        return None
 
 
 # --- printable lists --------------------------------------------------------------------------

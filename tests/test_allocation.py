@@ -511,6 +511,19 @@ def test_a_family_with_no_common_choice_gets_a_warning(method):
     assert set(allocation.unplaced["学号"]) == {"S001", "S002"}
 
 
+def test_a_family_whose_only_common_club_one_child_cannot_attend_is_told_why():
+    family = {"家长姓名": "王芳", "联系电话": "13800001234", "兄弟姐妹同社团": True}
+    applicants = apps(app("S001", choices=["A"], **family),
+                      app("S002", choices=["A"], days="周二,周三", **family),  # A meets on 周一
+                      app("S003", choices=["A"]))
+    allocation = al.allocate(applicants, acts(club("A", cap=1)), "da", 3)
+    assert held(allocation) == {"S003": {"A"}}
+    assert [p for p in allocation.problems if "兄弟姐妹" in p.message]
+    reasons = allocation.unplaced.set_index("学号")["原因"]
+    assert "兄弟姐妹" in reasons["S001"] and "时间冲突" in reasons["S002"]
+    assert allocation.waitlist.empty  # S001 can never take A alone
+
+
 def test_siblings_who_did_not_ask_are_placed_apart():
     family = {"家长姓名": "王芳", "联系电话": "13800001234", "兄弟姐妹同社团": False}
     applicants = apps(app("S001", choices=["A"], **family), app("S002", choices=["B"], **family))

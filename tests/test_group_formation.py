@@ -145,3 +145,17 @@ def test_club_and_group_lists_are_printable_workbooks(sample_copy: Path, cn_dir:
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["分组总表", "周一", "周三"]
     assert book["周一"].cell(3, 1).value == "组别"
+
+
+def test_a_rerun_keeps_the_earlier_seed_and_warns_about_another(sample_copy: Path, cn_dir: Path, capsys):
+    first = cn_dir / "第一次"  # no extension given: the workbook still gets .xlsx
+    assert main(["allocate", "--data", str(sample_copy), "--seed", "7", "--out", str(first)]) == 0
+    first = first.with_name("第一次.xlsx")
+    assert first.is_file() and first.with_name("第一次_社团名单.xlsx").is_file()
+    assert gf.read_allocation_seed(first) == 7
+    capsys.readouterr()
+    again = cn_dir / "第二次.xlsx"
+    assert main(["allocate", "--data", str(sample_copy), "--current", str(first), "--out", str(again)]) == 0
+    assert "随机种子 7" in capsys.readouterr().out and gf.read_allocation_seed(again) == 7
+    assert main(["allocate", "--data", str(sample_copy), "--current", str(first), "--seed", "8", "--out", str(again)]) == 0
+    assert "上一次分配用的随机种子是 7" in capsys.readouterr().out
