@@ -19,6 +19,7 @@ from .files import find_input
 from .loaders import LoadResult, guess_spec, load_input
 from .problems import Problem, Severity, group_repeats, has_errors, sort_problems
 from .schema import (
+    ACTIVITY_DAYS,
     ACTIVITY_ID,
     ACTIVITY_NAME,
     ASSIGNED_TEACHER,
@@ -129,7 +130,23 @@ def check_folder(folder: Path | str) -> FolderCheck:
         calendar = build_term_calendar(settings, school_calendar)
         problems.extend(_named(calendar.problems, "calendar" in inputs and inputs["calendar"].file_name))
     inputs = cross_check(inputs, calendar)
+    if settings is not None and "activities" in inputs:
+        found = _activity_days_served(inputs["activities"], settings.service_weekdays)
+        inputs["activities"] = _with(inputs["activities"], found)
     return FolderCheck(folder, settings, calendar, inputs, tuple(problems))
+
+
+def _activity_days_served(activities: LoadResult, service_weekdays: tuple[int, ...]) -> list[Problem]:
+    """An activity meeting on a day without service: no child can attend it, so every family
+    choosing it would be told of a clash that is the list's mistake, not theirs."""
+    served = set(service_weekdays)
+    found = []
+    for row, days in zip(activities.frame[EXCEL_ROW], activities.frame[ACTIVITY_DAYS]):
+        outside = [d for d in (nz.parse_weekdays(days) or ()) if d not in served]
+        if outside:
+            found.append(Problem(activities.file_name, f"{nz.format_weekdays(outside)}不是本学期的服务日，这天没有学生能参加",
+                                 "改成服务日中的一天，或在学期设置中加上这天", Severity.WARNING, int(row), ACTIVITY_DAYS, days))
+    return found
 
 
 def check_file(path: Path | str) -> tuple[InputSpec | None, LoadResult | None, list[Problem]]:

@@ -156,3 +156,14 @@ def test_activities_are_matched_however_parents_name_them():
     lookup = activity_lookup(pd.DataFrame({"活动编号": ["A01", "A02"], "活动名称": ["趣味篮球", "合唱团"]}))
     assert [match_activity(lookup, t) for t in ["a01", "Ａ01", "趣味篮球", "趣味篮球社团", "趣味篮球班", "合唱团", "围棋"]] == \
         ["A01", "A01", "A01", "A01", "A01", "A02", None]
+
+
+def test_an_activity_on_a_day_without_service_is_named(small_term: Path):
+    write_xlsx(small_term / "activities.xlsx", [
+        ["活动编号", "活动名称", "类别", "适用年级", "人数上限", "活动日", "场地", "指定教师"],
+        ["A01", "篮球", "体育", "全部", 30, "周二,周日", "篮球场", "T01"],
+        ["A02", "合唱", "艺术", "1-6", 40, "周三", "篮球场", "T01"],
+    ])
+    check = check_folder(small_term)
+    (problem,) = _by(check.problems, "activities.xlsx", "活动日")
+    assert problem.row == 2 and "周日不是本学期的服务日" in problem.message and problem.severity is Severity.WARNING
