@@ -318,7 +318,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 1
     notebooks = list_notebooks()
     warnings = len(check.problems)
-    print(f"数据：{data_dir}（检查通过，警告 {warnings} 个，可用 afterschool validate 查看）\n输出：{out_dir}\n共 {len(notebooks)} 个步骤")
+    print(f"数据：{data_dir}（检查通过，警告 {warnings} 个，可用 afterschool validate {data_dir} 查看）\n输出：{out_dir}\n共 {len(notebooks)} 个步骤")
     bar = tqdm(total=len(notebooks), unit="步", ncols=80, bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} 步 [{elapsed}]")
     try:
         results = run_notebooks(data_dir, out_dir, notebooks,

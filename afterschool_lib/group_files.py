@@ -101,7 +101,7 @@ def explanation(allocation: al.Allocation, public: bool = False) -> pd.DataFrame
         ("候补", "有空出的名额时，按候补名单的顺序递补" + (
             "" if allocation.method == "optimal" else "；先前已申请的学生先于学期中新申请的学生")),
         *([("整体最优", "总人数相同的几种安排之间，整体最优方法不按抽签号挑选")] if allocation.method == "optimal" else []),
-        (al.ENVY, f"{allocation.envy}（想去某社团而没有去成、该社团却有按规则排在他之后的学生的人数）"),
+        (al.ENVY, f"{allocation.envy}（想去某社团而没有去成、该社团却有按规则排在他之后的学生的人数；保留原分配和手工调整的名额不计）"),
     ]
     return pd.DataFrame(lines, columns=["项目", "说明"])
 

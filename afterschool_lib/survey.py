@@ -658,5 +658,5 @@ def read_participants(data_dir: Path | str, students: pd.DataFrame, survey: pd.D
     notes = []
     if pending:
         notes.append(Problem("审核进度", f"{pending} 名学生的申请还没有完成学校复核，已按申请参加分组和分配",
-                             "复核后重新分配时，用上一次的分配结果锁定已分配的学生（命令行 --current，笔记本参数 current_placements），他们就不会被移动", Severity.WARNING))
+                             "完成学校复核；复核后重新分配时，用上一次的分配结果锁定已分配的学生（命令行 --current，笔记本参数 current_placements），他们就不会被移动", Severity.WARNING))
     return Participants(applications, status, part, accounting, tuple(problems + review_problems + notes))
