@@ -160,6 +160,7 @@ class _Market:
     club_grades: list[frozenset]
     locked: dict[int, list[int]] = field(default_factory=dict)  # student -> clubs already held
     locked_source: dict[tuple[int, int], str] = field(default_factory=dict)
+    sibling_clubs: dict[int, set[int]] = field(default_factory=dict)  # clubs a sibling already holds
 
     def key(self, s: int) -> tuple:
         return (self.is_new[s], self.tier[s], self.lottery[s])
@@ -245,7 +246,28 @@ def _build_market(applicants: pd.DataFrame, activities: pd.DataFrame, lottery: p
                 s, c = position[str(sid)], index[str(code)]
                 market.locked.setdefault(s, []).append(c)
                 market.locked_source[s, c] = source
+    _join_locked_siblings(market)
     return market
+
+
+def _join_locked_siblings(m: _Market) -> None:
+    """A child whose sibling already holds a club, in a family asking to stay together, may only
+    join that club: the others' choices are cut to it (kept in ``sibling_clubs`` for the reasons),
+    and the family no longer moves as one, since the placed child never moves."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for s, f in enumerate(m.family):
+        if f >= 0:
+            members[f].append(s)
+    for kids in members.values():
+        placed = [s for s in kids if s in m.locked]
+        if not placed:
+            continue
+        allowed = set.intersection(*(set(m.locked[s]) for s in placed))
+        for s in kids:
+            m.family[s] = -1
+            if s not in m.locked:
+                m.sibling_clubs[s] = allowed
+                m.choices[s] = [(rank, c) for rank, c in m.choices[s] if c in allowed]
 
 
 def _blank(value) -> bool:
@@ -429,19 +451,109 @@ def _fill(m: _Market, assigned: dict[int, list[int]], open_clubs: list[bool]) ->
     return {s: clubs for s, clubs in merged.items() if clubs}
 
 
-def _max_weight_matching(m: _Market, students: list[int], arcs: list[tuple[int, int, int]], seats: list[int]) -> dict[int, int]:
-    """Most students placed; among those, most priority students, then most first, then second choices.
+def _classes(m: _Market, students: list[int]) -> dict[int, int]:
+    """Each student's standing before the lottery, 0 = served first: children waiting from an
+    earlier allocation before new applicants, and within each, the priority groups first."""
+    return {s: 2 * int(m.is_new[s]) + int(m.tier[s] != PRIORITY_FIRST) for s in students}
 
-    Placing a priority student never costs a placement overall (the sets of students that can be
-    placed together form a matroid), so the priority weight can sit beside the cardinality.
+
+def _max_weight_matching(m: _Market, students: list[int], arcs: list[tuple[int, int, int]], seats: list[int]) -> dict[int, int]:
+    """The lexicographic optimum for one club each, ties broken by the lottery.
+
+    Stage one is one min-cost flow: every student's weight by standing (earlier applicants, then
+    priority groups) outweighs all choice weights together, and a first choice outweighs all second
+    choices together. The sets of students that can be placed together form a matroid, so the
+    standing weights also give the most students placed and, class by class, the most from each.
+    Stage two keeps only flows that are optimal for stage one (by complementary slackness with
+    the potentials of stage one's residual graph) and among them places the children with the
+    better 抽签号.
     """
+    if not arcs:
+        return {}
     n = len(students)
-    first_weight = n + 1
-    priority_weight = n * first_weight + first_weight + 1
-    rank_weight = {1: first_weight, 2: 1, 3: 0}
-    weighted = [(s, c, rank_weight.get(rank, 0) + (priority_weight if m.tier[s] == PRIORITY_FIRST else 0))
-                for s, c, rank in arcs]
-    return _min_cost_matching(students, weighted, seats)
+    standing = _classes(m, students)
+    choices_total = (n + 1) * (n + 1)         # more than n firsts at n + 1 plus n seconds at 1
+    rank_weight = {1: n + 1, 2: 1}
+    top = max(standing.values()) + 1
+    weighted = [(s, c, (top - standing[s]) * choices_total + rank_weight.get(rank, 0)) for s, c, rank in arcs]
+    order = sorted(students, key=m.key)
+    tie = {s: n - i for i, s in enumerate(order)}
+    return _lexicographic_flow(students, weighted, seats, tie)
+
+
+def _lexicographic_flow(students: list[int], arcs: list[tuple[int, int, int]], seats: list[int],
+                        tie: dict[int, int]) -> dict[int, int]:
+    """Largest total arc weight, then, among all such matchings, largest total ``tie`` of the
+    students placed. Two OR-Tools min-cost flows; the second runs on the arcs that some optimum
+    of the first uses (reduced cost 0), with the arcs every optimum uses already pushed."""
+    from ortools.graph.python import min_cost_flow
+
+    node = {s: i + 1 for i, s in enumerate(students)}
+    clubs = sorted({c for _, c, _ in arcs})
+    club_node = {c: len(students) + 1 + i for i, c in enumerate(clubs)}
+    sink = len(students) + 1 + len(clubs)
+    # arcs as (tail, head, capacity, cost); every placement has a positive weight, so the bypass
+    # arc (source -> sink, cost 0) only carries the children nobody can place
+    tails, heads, caps, costs, placement = [], [], [], [], []
+    for s in students:
+        tails.append(0), heads.append(node[s]), caps.append(1), costs.append(0), placement.append(None)
+    for s, c, weight in arcs:
+        tails.append(node[s]), heads.append(club_node[c]), caps.append(1), costs.append(-weight), placement.append((s, c))
+    for c in clubs:
+        tails.append(club_node[c]), heads.append(sink), caps.append(max(seats[c], 0)), costs.append(0), placement.append(None)
+    tails.append(0), heads.append(sink), caps.append(len(students)), costs.append(0), placement.append(None)
+    supply = np.zeros(sink + 1, dtype=np.int64)
+    supply[0], supply[sink] = len(students), -len(students)
+
+    flows = _solve_flow(min_cost_flow, tails, heads, caps, costs, supply)
+    potential = _potentials(sink + 1, tails, heads, caps, costs, flows)
+    reduced = np.asarray(costs, dtype=np.int64) + potential[tails] - potential[heads]
+    kept, second_supply, forced = [], supply.copy(), []
+    for a, rc in enumerate(reduced):
+        if rc < 0:                     # every optimum saturates it
+            forced.append(a)
+            second_supply[tails[a]] -= caps[a]
+            second_supply[heads[a]] += caps[a]
+        elif rc == 0:
+            kept.append(a)
+    tie_of_node = {node[s]: tie[s] for s in students}
+    second_costs = [-tie_of_node[heads[a]] if tails[a] == 0 and heads[a] in tie_of_node else 0 for a in kept]
+    second = _solve_flow(min_cost_flow, [tails[a] for a in kept], [heads[a] for a in kept],
+                         [caps[a] for a in kept], second_costs, second_supply)
+    used = {a for a in forced} | {a for a, f in zip(kept, second) if f > 0}
+    return {placement[a][0]: placement[a][1] for a in sorted(used) if placement[a] is not None}
+
+
+def _solve_flow(min_cost_flow, tails, heads, caps, costs, supply) -> list[int]:
+    flow = min_cost_flow.SimpleMinCostFlow()
+    if tails:
+        flow.add_arcs_with_capacity_and_unit_cost(np.asarray(tails, dtype=np.int32), np.asarray(heads, dtype=np.int32),
+                                                  np.asarray(caps, dtype=np.int64), np.asarray(costs, dtype=np.int64))
+    flow.set_nodes_supplies(np.arange(len(supply), dtype=np.int32), supply)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min cost flow status {status}")
+    return list(flow.flows(np.arange(len(tails))))
+
+
+def _potentials(nodes: int, tails, heads, caps, costs, flows) -> np.ndarray:
+    """Shortest-path distances in the residual graph of an optimal flow (Bellman-Ford from every
+    node at once): node potentials that leave every residual arc a reduced cost of at least 0."""
+    tails, heads = np.asarray(tails), np.asarray(heads)
+    caps, costs, flows = (np.asarray(v, dtype=np.int64) for v in (caps, costs, flows))
+    forward = flows < caps
+    backward = flows > 0
+    u = np.concatenate([tails[forward], heads[backward]])
+    v = np.concatenate([heads[forward], tails[backward]])
+    w = np.concatenate([costs[forward], -costs[backward]])
+    dist = np.zeros(nodes, dtype=np.int64)
+    for _ in range(nodes + 1):
+        relaxed = dist.copy()
+        np.minimum.at(relaxed, v, dist[u] + w)
+        if np.array_equal(relaxed, dist):
+            return dist
+        dist = relaxed
+    raise RuntimeError("negative cycle in the residual graph of an optimal flow")
 
 
 def _min_cost_matching(students: list[int], arcs: list[tuple[int, int, int]], seats: list[int]) -> dict[int, int]:
@@ -535,17 +647,21 @@ def _optimal_mip(m: _Market, students, arcs, seats, remaining, time_limit) -> tu
     for s, vars_ in by_student.items():
         placed[s] = solver.BoolVar(f"y_{s}")
         solver.Add(placed[s] <= solver.Sum(vars_))
-    stages = [
-        solver.Sum([placed[s] for s in placed if m.tier[s] == PRIORITY_FIRST]),
+    standing = _classes(m, list(placed))
+    stages = [solver.Sum([placed[s] for s in placed if standing[s] <= level])  # earlier applicants, priority
+              for level in sorted(set(standing.values()))[:-1]]
+    stages += [
         solver.Sum(list(placed.values())),
         solver.Sum([var for key, var in x.items() if rank_of[key] == 1]),
         # second choices, then third, as one stage: a second choice is worth more than all thirds
         solver.Sum([(len(x) + 1 if rank_of[key] == 2 else 1 if rank_of[key] == 3 else 0) * var for key, var in x.items()]),
     ]
+    exact = pywraplp.MPSolverParameters()
+    exact.SetDoubleParam(exact.RELATIVE_MIP_GAP, 0.0)  # the default 1e-4 could lose a second choice
     proven = True
     for objective in stages:
         solver.Maximize(objective)
-        status = solver.Solve()
+        status = solver.Solve(exact)
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             raise RuntimeError(f"SCIP status {status}")
         proven &= status == pywraplp.Solver.OPTIMAL
@@ -554,7 +670,35 @@ def _optimal_mip(m: _Market, students, arcs, seats, remaining, time_limit) -> tu
     result: dict[int, list[int]] = defaultdict(list)
     for s, c in chosen:
         result[s].append(c)
-    return dict(result), proven
+    return _lottery_swaps(m, dict(result), rank_of), proven
+
+
+def _lottery_swaps(m: _Market, held: dict[int, list[int]], rank_of: dict) -> dict[int, list[int]]:
+    """Break the optimum's ties by the lottery: while a child holding one club could give it to a
+    child with none, of the same standing, who listed it as high and draws a better 抽签号, swap
+    them. Every count the optimum fixed stays the same; an exact tie-break would be one more
+    integer programme, many times slower, for what such swaps already settle."""
+    standing = _classes(m, range(len(m.ids)))
+    listed: dict[int, list[int]] = defaultdict(list)
+    for t, c in sorted(rank_of, key=lambda key: m.key(key[0])):
+        if m.family[t] < 0 and t not in m.locked:
+            listed[c].append(t)
+    changed = True
+    while changed:
+        changed = False
+        for s in sorted(held, key=m.key, reverse=True):          # the worst number gives way first
+            if len(held[s]) != 1 or m.family[s] >= 0 or s in m.locked:
+                continue
+            c = held[s][0]
+            for t in listed[c]:                                 # best number first
+                if m.key(t) >= m.key(s):
+                    break
+                if not held.get(t) and standing[t] == standing[s] and rank_of[t, c] <= rank_of[s, c]:
+                    held[t] = [c]
+                    del held[s]
+                    changed = True
+                    break
+    return held
 
 
 def _run_method(m: _Market, method: str, open_clubs: list[bool]) -> tuple[dict[int, list[int]], bool]:
@@ -661,6 +805,12 @@ def _sibling_notes(m: _Market) -> list[Problem]:
             notes.append(Problem("社团分配", "希望兄弟姐妹同社团，但没有一个社团是几个孩子都填了、又都能参加的"
                                  "（年级和活动日都要符合），只能都不安排",
                                  "请家长为几个孩子填写至少一个都能参加的相同社团志愿", Severity.WARNING, None, STUDENT_ID, ids))
+    joining = sorted(m.ids[s] for s in m.sibling_clubs)
+    if joining:
+        notes.append(Problem("社团分配", "这些孩子的兄弟姐妹已有社团，家长要求兄弟姐妹同社团，所以只安排进兄弟姐妹所在的社团，"
+                             "那里满员时暂不安排",
+                             "如家长同意分开，在需求调查中把“兄弟姐妹同社团”改为“否”后重新分配", Severity.WARNING, None,
+                             STUDENT_ID, "、".join(joining)))
     return notes
 
 
@@ -805,6 +955,9 @@ def _reasons(m: _Market, applicants: pd.DataFrame, s: int, open_clubs: list[bool
             parts.append(f"{label}：活动清单没有给这个社团设名额")
         elif not open_clubs[c]:
             parts.append(f"{label}：报名不足开班最低人数，未开班")
+        elif s in m.sibling_clubs and c not in m.sibling_clubs[s]:
+            held_by_sibling = "、".join(m.codes[k] for k in sorted(m.sibling_clubs[s])) or "不同的社团"
+            parts.append(f"{label}：要求兄弟姐妹同社团，兄弟姐妹已在{held_by_sibling}")
         elif m.family[s] >= 0 and c not in family_clubs[m.family[s]]:
             parts.append(f"{label}：要求兄弟姐妹同社团，而另一个孩子没有填这个社团或不能参加")
         elif (s, c) in position:

@@ -344,6 +344,30 @@ def test_da_fill_places_as_many_as_optimal_with_one_club_each(school):
 
 
 @_settings(60)
+@given(school=schools(unit=True, families=False, minimums=False))
+def test_optimal_with_one_club_each_leaves_no_swap_the_lottery_would_decide(school):
+    """Nobody unplaced could take the seat of someone placed with a worse 优先级 or 抽签号 who
+    listed that club no higher: such a swap keeps every count, so the lottery must decide it."""
+    applicants, activities = frames(school)
+    allocation = al.allocate(applicants, activities, "optimal", school.seed)
+    key = unit_key(allocation)
+    mine = {sid: next(iter(c)) for sid, c in held(allocation).items()}
+    clubs = {c.code: c for c in school.clubs}
+    for s in school.students:
+        if s.sid in mine:
+            continue
+        listed = [c for c in s.choices if c is not None]
+        for rank, code in enumerate(listed):
+            c = clubs.get(code)
+            if c is None or s.grade not in c.grades or not set(c.days) <= set(s.days):
+                continue
+            for other in school.students:
+                if mine.get(other.sid) == code:
+                    their = [x for x in other.choices if x is not None].index(code)
+                    assert not (rank <= their and key[s.sid] < key[other.sid]), (s.sid, other.sid, code)
+
+
+@_settings(60)
 @given(school=schools(families=False, minimums=False, zero_caps=False))
 def test_da_has_no_justified_envy_without_families_or_locks(school):
     """With second clubs too, the module's own envy count finds nobody passed over by da."""
@@ -655,8 +679,7 @@ def test_a_leavers_seat_goes_to_the_first_on_the_waitlist(method):
     assert len(notes) == 1 and "释放" in notes[0].message
 
 
-@pytest.mark.parametrize("method", ["da", "da+fill", pytest.param("optimal", marks=pytest.mark.xfail(
-    strict=True, reason="optimal ignores earlier_applicants: a priority newcomer takes the freed seat")), "fcfs"])
+@pytest.mark.parametrize("method", al.METHODS)
 def test_an_earlier_applicant_goes_before_a_new_one(method):
     seed = 5
     order = ids_by_lottery(3, seed)
@@ -858,7 +881,7 @@ def test_a_freed_seat_goes_to_a_first_club_before_a_second_one():
 
 
 @pytest.mark.parametrize("max_clubs", [  # min-cost flow, and SCIP
-    pytest.param(1, marks=pytest.mark.xfail(strict=True, reason="the min-cost flow picks among equally good placements without regard to 抽签号")),
+    1,
     2])
 def test_optimal_breaks_ties_by_the_lottery(max_clubs):
     seed = 0
@@ -888,7 +911,6 @@ def test_da_fill_moves_a_student_to_the_better_of_two_free_choices():
     assert held(al.allocate(applicants, activities, "da+fill", seed)) == {lucky: {"B"}, other: {"A"}}
 
 
-@pytest.mark.xfail(strict=True, reason="a child joining a sibling locked in a full club is placed in another club, silently")
 @pytest.mark.parametrize("method", al.METHODS)
 def test_a_sibling_joining_later_is_not_split_from_a_locked_sibling(method):
     family = {"家长姓名": "王芳", "联系电话": "13800001234", "兄弟姐妹同社团": True}
@@ -896,8 +918,14 @@ def test_a_sibling_joining_later_is_not_split_from_a_locked_sibling(method):
     activities = acts(club("A", cap=1), club("B", days="周二"))
     current = pd.DataFrame({"学号": ["S001"], "活动编号": ["A"]})
     allocation = al.allocate(applicants, activities, method, 1, current=current, earlier_applicants={"S001"})
-    mine = held(allocation)
-    assert mine.get("S002") in (None, {"A"}) or any("兄弟姐妹" in p.message for p in allocation.problems)
+    assert held(allocation) == {"S001": {"A"}}
+    reason = allocation.unplaced.set_index("学号").at["S002", "原因"]
+    assert "志愿2 B：要求兄弟姐妹同社团，兄弟姐妹已在A" in reason and "志愿1 A：名额已满" in reason
+    assert any("兄弟姐妹已有社团" in p.message and p.value == "S002" for p in allocation.problems)
+    # with a free seat in A the younger child joins the sibling there
+    roomy = al.allocate(applicants, acts(club("A", cap=2), club("B", days="周二")), method, 1, current=current,
+                        earlier_applicants={"S001"})
+    assert held(roomy) == {"S001": {"A"}, "S002": {"A"}}
 
 
 def test_reasons_for_a_club_without_seats_and_a_family_asking_for_no_club():

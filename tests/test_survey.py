@@ -72,7 +72,7 @@ def test_status_through_the_four_steps(prepared, term, cn_dir: Path):
     header = [c.value for c in sheet[1]]
     assert header[-2:] == ["审核结果", "原因"] and "A01 篮球" in [c.value for c in sheet[2]]
     assert sheet.data_validations.dataValidation[0].formula1 == '"审核通过,不通过"'
-    result, reason = header.index("审核结果") + 1, header.index("原因") + 1
+    result = header.index("审核结果") + 1
     sheet.cell(2, result).value = "审核通过"
     sheet.cell(3, result).value = "不通过"  # without a reason: a warning
     book["一年级2班"].cell(2, result).value = "√"
