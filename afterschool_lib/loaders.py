@@ -263,14 +263,17 @@ def load_input(spec: InputSpec | str, path: Path | str, *, display_name: str | N
         values, bad, n_changed = _normalise_column(body[j], parser_for(column))
         if n_changed:
             changed.append((column_name, n_changed))
-        severity = Severity.ERROR if column.required else Severity.WARNING
+        stops_row = column.required or column.strict
+        severity = Severity.ERROR if stops_row else Severity.WARNING
         for raw_value, invalid in bad.items():
             rows = body.index[body[j] == raw_value].tolist()
             for i in rows:
-                problems.append(Problem(name, invalid.message + ("，该行未读入" if column.required else "，已按空白处理"),
+                outcome = ("，该行未读入" if column.required else "，该行未读入（这一列留空表示不限，不能按空白处理）"
+                           if column.strict else "，已按空白处理")
+                problems.append(Problem(name, invalid.message + outcome,
                                         invalid.fix, severity, int(excel_rows[i]), column_name, as_typed(raw_value),
-                                        dropped=column.required))
-            if column.required:
+                                        dropped=stops_row))
+            if stops_row:
                 dropped.update(rows)
         if column.required:
             empty = values.isna() & ~body.index.isin(list(dropped))

@@ -132,6 +132,8 @@ class Column:
     ``aliases`` are other headers that mean the same column (学生姓名 for 姓名). ``choices`` are
     the allowed values of a CHOICE column and ``choice_aliases`` maps what people type to them.
     ``default`` fills an empty optional cell. ``help`` is the 填写说明 line of the template.
+    ``strict``: an optional column whose blank means the widest choice (every grade, every day),
+    so an unreadable value stops its row instead of silently widening to that choice.
     """
 
     name: str
@@ -145,6 +147,7 @@ class Column:
     maximum: float | None = None
     help: str = ""
     example: str = ""
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ SURVEY = InputSpec(
         Column(JOIN, Kind.YESNO, True, ("是否参加", "是否参加课后服务", "参加", "是否报名"),
                help="家长是否申请参加课后服务：是或否", example="是"),
         Column(WEEKDAYS_COL, Kind.WEEKDAYS, False, ("参加星期", "星期", "参加日期", "服务星期"),
-               help="参加哪几天，如“周一,周三,周五”；空白表示每个服务日都参加", example="周一,周三,周五"),
+               help="参加哪几天，如“周一,周三,周五”；空白表示每个服务日都参加", example="周一,周三,周五", strict=True),
         Column(LEAVE_TIME, Kind.TEXT, False, ("离校时间", "接送时间", "接孩子时间"),
                help="家长希望接孩子的时段，如“17:00前”“18:00”", example="18:00"),
         Column(NOON_CARE, Kind.YESNO, False, ("午托", "午间托管服务"), default=None,
@@ -272,7 +275,7 @@ ACTIVITIES = InputSpec(
                                ("球类", "体育"), ("运动", "体育"), ("科学", "科技"), ("国学", "人文")),
                help="从下拉列表选：" + "、".join(CATEGORIES), example="体育"),
         Column(ELIGIBLE_GRADES, Kind.GRADES, False, ("年级", "面向年级", "适合年级"), default="1,2,3,4,5,6",
-               help="可报名的年级，如“1-3”“3,4,5”或“全部”；空白为全部", example="3-6"),
+               help="可报名的年级，如“1-3”“3,4,5”或“全部”；空白为全部", example="3-6", strict=True),
         Column(CAPACITY_MAX, Kind.INT, True, ("人数", "限报人数", "名额", "最多人数"), minimum=1, maximum=500,
                help="每次活动最多容纳的学生数", example="30"),
         Column(CAPACITY_MIN, Kind.INT, False, ("最低人数", "开班人数"), default=0, minimum=0, maximum=500,
@@ -316,7 +319,7 @@ STAFF = InputSpec(
                help="从下拉列表选：" + "、".join(STAFF_TYPES), example="在职教师"),
         Column(SKILLS, Kind.TEXT, False, ("专长", "特长项目"), help="可带的活动，多项用顿号分隔", example="篮球、书法"),
         Column(AVAILABLE_DAYS, Kind.WEEKDAYS, False, ("可服务时间", "服务日", "可值班日"),
-               help="哪几天可以服务，如“周一,周三”；空白表示每个服务日都可以", example="周一,周二,周四"),
+               help="哪几天可以服务，如“周一,周三”；空白表示每个服务日都可以", example="周一,周二,周四", strict=True),
         Column(MAX_PER_WEEK, Kind.INT, False, ("每周次数", "每周最多"), default=None, minimum=0, maximum=7,
                help="每周最多服务几次；空白为不限", example="3"),
         Column(VETTING, Kind.CHOICE, False, ("资质", "审核状态", "资质审核情况"), choices=VETTING_STATES,

@@ -31,6 +31,7 @@ from .schema import (
     HOMEWORK_ITEM,
     INPUTS,
     ITEM,
+    MAX_CLUBS,
     NAME,
     ROOM,
     SETTINGS_FILE,
@@ -123,7 +124,7 @@ def check_folder(folder: Path | str) -> FolderCheck:
         for other in others:
             problems.append(Problem(other.name, f"与 {path.name} 重复，只读取了 {path.name}",
                                     "删除或改名多余的文件", Severity.WARNING))
-        inputs[stem] = _require_rows(load_input(spec, path))
+        inputs[stem] = _own_rules(_require_rows(load_input(spec, path)))
     calendar = None
     if settings is not None:
         school_calendar = inputs["calendar"].frame if "calendar" in inputs else None
@@ -161,7 +162,7 @@ def check_file(path: Path | str) -> tuple[InputSpec | None, LoadResult | None, l
     if spec is None:
         names = "、".join(f"{s.stem}（{s.title}）" for s in INPUTS.values())
         return None, None, [Problem(path.name, "认不出这是哪一种数据文件", f"把文件命名为 {names} 之一，或使用空白模板的表头")]
-    result = _require_rows(load_input(spec, path))
+    result = _own_rules(_require_rows(load_input(spec, path)))
     return spec, result, list(result.problems)
 
 
@@ -171,6 +172,19 @@ def _require_rows(result: LoadResult) -> LoadResult:
         return result
     empty = Problem(result.file_name, f"{result.spec.title}只有表头，还没有数据", f"按“填写说明”工作表填写{result.spec.title}")
     return replace(result, problems=result.problems + (empty,))
+
+
+def _own_rules(result: LoadResult) -> LoadResult:
+    """Checks between the columns of one file: a family listing clubs while asking for none."""
+    frame = result.frame
+    if result.spec.stem != "survey" or MAX_CLUBS not in frame or not len(frame):
+        return result
+    listed = frame[list(CHOICES)].notna().any(axis=1)
+    refused = listed & (pd.to_numeric(frame[MAX_CLUBS], errors="coerce") == 0)
+    found = [Problem(result.file_name, "填了社团志愿，但最多社团数是 0，不会分配社团", "想参加社团就把最多社团数改为 1（或 2），"
+                     "不参加社团就删去志愿", Severity.WARNING, int(row), MAX_CLUBS, "0")
+             for row in frame.loc[refused, EXCEL_ROW]]
+    return _with(result, found) if found else result
 
 
 def _named(problems: tuple[Problem, ...], calendar_file: str | bool) -> list[Problem]:

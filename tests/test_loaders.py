@@ -176,6 +176,22 @@ def test_activities_ranges_and_choices(cn_dir: Path):
     _assert_accounted(result)
 
 
+def test_an_unreadable_value_where_blank_means_every_grade_or_day_stops_the_row(cn_dir: Path):
+    """7-9 must not become 全部 (every grade), nor 周八 every day, by being read as blank."""
+    rows = [["活动编号", "活动名称", "类别", "适用年级", "人数上限", "活动日"],
+            ["A01", "趣味篮球", "体育", "7-9", "30", "周二"],
+            ["A02", "合唱", "艺术", "", "40", "周三"]]
+    result = load_input("activities", write_csv(cn_dir / "activities.csv", rows, encoding="gbk"))
+    assert list(result.frame["活动编号"]) == ["A02"] and result.frame.at[0, "适用年级"] == "1,2,3,4,5,6"
+    problem = next(p for p in result.problems if p.column == "适用年级")
+    assert problem.is_error and problem.row == 2 and problem.value == "7-9" and "未读入" in problem.message
+    staff = [["工号", "姓名", "人员类型", "可服务日"], ["T01", "李明", "在职教师", "周八"], ["T02", "王芳", "在职教师", ""]]
+    result = load_input("staff", write_xlsx(cn_dir / "教职工.xlsx", staff))
+    assert list(result.frame["工号"]) == ["T02"]
+    assert any(p.is_error and p.column == "可服务日" and p.row == 2 for p in result.problems)
+    _assert_accounted(result)
+
+
 def test_satisfaction_answers_however_written(cn_dir: Path):
     rows = [["身份", "年级", "总体满意度", "对社团活动的满意度", "意见建议"],
             ["家长", "三年级", "满意度：满意", "很满意", "希望增加体育类社团"],

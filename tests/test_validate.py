@@ -167,3 +167,15 @@ def test_an_activity_on_a_day_without_service_is_named(small_term: Path):
     check = check_folder(small_term)
     (problem,) = _by(check.problems, "activities.xlsx", "活动日")
     assert problem.row == 2 and "周日不是本学期的服务日" in problem.message and problem.severity is Severity.WARNING
+
+
+def test_clubs_listed_with_zero_clubs_wanted_are_named(small_term: Path):
+    write_csv(small_term / "survey.csv", [
+        ["学号", "姓名", "参加课后服务", "志愿1", "最多社团数"],
+        ["S1", "张一", "是", "A01", "0"],
+        ["S2", "李二", "是", "", "0"],  # no club wanted, none listed: fine
+    ])
+    check = check_folder(small_term)
+    (problem,) = _by(check.problems, "survey.csv", "最多社团数")
+    assert problem.row == 2 and "不会分配社团" in problem.message and problem.severity is Severity.WARNING
+    assert len(check.frame("survey")) == 2  # warned, not dropped
