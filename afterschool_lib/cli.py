@@ -253,7 +253,7 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     from . import allocation as al
     from . import group_files as gf
     from .schema import ACTIVITY_ID, ACTIVITY_NAME
-    from .survey import read_participants
+    from .survey import clubs_left_out, read_participants
 
     data_dir: Path = args.data or sample_dir()
     check = _term_check(data_dir)
@@ -288,7 +288,7 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     public = out.with_name(f"{out.stem}_公示版.xlsx") if args.out else out.with_name(gf.PUBLIC_FILE)
     lists = out.with_name(f"{out.stem}_社团名单.xlsx") if args.out else out.with_name(gf.CLUB_LISTS_FILE)
     try:
-        gf.write_allocation(out, allocation, people.taking_part, activities)
+        gf.write_allocation(out, allocation, people.taking_part, activities, clubs_left_out(people))
         gf.write_public(public, allocation, people.taking_part, activities)
         gf.write_club_lists(lists, allocation, people.taking_part, activities)
     except OSError as exc:

@@ -54,3 +54,12 @@ def as_percent(frame):
         if str(column).endswith("率"):
             shown[column] = [("" if pd.isna(v) else f"{v:.1%}") for v in shown[column]]
     return shown
+
+
+def yes_no(frame):
+    """A copy for showing: true/false columns written 是/否, as the workbooks write them."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if shown[column].dtype == bool:
+            shown[column] = shown[column].map({True: "是", False: "否"})
+    return shown

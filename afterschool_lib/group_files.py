@@ -60,8 +60,10 @@ def _people(applicants: pd.DataFrame) -> pd.DataFrame:
     return _with_class_name(applicants[[STUDENT_ID, NAME, GRADE, CLASS]])[[STUDENT_ID, NAME, CLASS_NAME]]
 
 
-def allocation_tables(allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The internal allocation workbook's sheets, in order."""
+def allocation_tables(allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame,
+                      left_out: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The internal allocation workbook's sheets, in order. ``left_out``: club requests that did
+    not enter the allocation (学号, 姓名, 班级名称, 原因), listed under 未分配 after the others."""
     people = _people(applicants)
     names = activities[[ACTIVITY_ID, ACTIVITY_NAME]]
     ranks = allocation.ranking[[STUDENT_ID, al.PRIORITY_LEVEL, al.LOTTERY]]
@@ -71,6 +73,9 @@ def allocation_tables(allocation: al.Allocation, applicants: pd.DataFrame, activ
                      ACTIVITY_NAME, al.SOURCE]]
     unplaced = allocation.unplaced.merge(people, on=STUDENT_ID, how="left").merge(ranks, on=STUDENT_ID, how="left")
     unplaced = unplaced[[STUDENT_ID, al.REASON, al.WAITLIST, NAME, CLASS_NAME, al.PRIORITY_LEVEL, al.LOTTERY]]
+    if left_out is not None and len(left_out):
+        unplaced = pd.concat([unplaced, left_out.assign(**{al.WAITLIST: ""})[[STUDENT_ID, al.REASON, al.WAITLIST, NAME, CLASS_NAME]]],
+                             ignore_index=True)
     waitlist = allocation.waitlist.merge(names, on=ACTIVITY_ID, how="left").merge(people, on=STUDENT_ID, how="left")
     waitlist = waitlist[[ACTIVITY_ID, ACTIVITY_NAME, al.WAITLIST_POSITION, STUDENT_ID, NAME, CLASS_NAME,
                          al.CHOICE_RANK, al.PRIORITY_LEVEL, al.LOTTERY, "现分配"]]
@@ -100,7 +105,8 @@ def explanation(allocation: al.Allocation, public: bool = False) -> pd.DataFrame
         ("开班", "报名人数达不到开班最低人数的社团取消，报名的学生按其他志愿重新安排"),
         ("候补", "有空出的名额时，按候补名单的顺序递补" + (
             "" if allocation.method == "optimal" else "；先前已申请的学生先于学期中新申请的学生")),
-        *([("整体最优", "总人数相同的几种安排之间，整体最优方法不按抽签号挑选")] if allocation.method == "optimal" else []),
+        *([("整体最优", "各项人数都相同的几种安排之间，抽签号靠前的学生先安排（每人一个社团时严格按抽签号；"
+                          "有人报两个社团时，逐一检查能否把名额换给抽签号更靠前的学生）")] if allocation.method == "optimal" else []),
         (al.ENVY, f"{allocation.envy}（想去某社团而没有去成、该社团却有按规则排在他之后的学生的人数；保留原分配和手工调整的名额不计）"),
     ]
     return pd.DataFrame(lines, columns=["项目", "说明"])
@@ -128,15 +134,16 @@ def public_tables(allocation: al.Allocation, applicants: pd.DataFrame, activitie
     return out
 
 
-def write_allocation(path: Path | str, allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame) -> Path:
-    return write_tables(path, allocation_tables(allocation, applicants, activities), text_columns=(STUDENT_ID,))
+def write_allocation(path: Path | str, allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame,
+                     left_out: pd.DataFrame | None = None) -> Path:
+    return write_tables(path, allocation_tables(allocation, applicants, activities, left_out), text_columns=(STUDENT_ID,))
 
 
 def write_allocation_files(out_dir: Path | str, allocation: al.Allocation, applicants: pd.DataFrame,
-                           activities: pd.DataFrame) -> list[Path]:
+                           activities: pd.DataFrame, left_out: pd.DataFrame | None = None) -> list[Path]:
     """The step's three allocation workbooks under their usual names: internal, public, club lists."""
     out = Path(out_dir)
-    return [write_allocation(out / ALLOCATION_FILE, allocation, applicants, activities),
+    return [write_allocation(out / ALLOCATION_FILE, allocation, applicants, activities, left_out),
             write_public(out / PUBLIC_FILE, allocation, applicants, activities),
             write_club_lists(out / CLUB_LISTS_FILE, allocation, applicants, activities)]
 

@@ -476,6 +476,25 @@ def taking_part(applications: pd.DataFrame, status: pd.DataFrame, students: pd.D
     return part.sort_values([GRADE, CLASS, STUDENT_ID]).reset_index(drop=True), accounting
 
 
+def clubs_left_out(people: Participants) -> pd.DataFrame:
+    """Applications that listed clubs but are not in the allocation, and why: refused in review,
+    the family declined the service, or the child is not on the roster. The allocation's 未分配
+    sheet lists them too, so every club request is accounted for where the team looks for it."""
+    apps = people.applications.reset_index(drop=True)
+    outcome = people.accounting.reset_index(drop=True)[OUTCOME]
+    asked = apps[list(CHOICES)].notna().any(axis=1)
+    out = apps[asked & (outcome != TAKING_PART)].copy()
+    reasons = people.status.set_index(STUDENT_ID)[REASON]
+    why = {REVIEW_REFUSED: "审核未通过", NOT_JOINING: "家长申请不参加课后服务", NOT_MATCHED: "学号或姓名对不上学生名单"}
+    texts = []
+    for sid, result in zip(out[STUDENT_ID], outcome[out.index]):
+        given = reasons.get(sid, "") if result == REVIEW_REFUSED else ""
+        texts.append(f"{why[result]}{'：' + given if given else ''}，未参加社团分配")
+    out[REASON] = texts
+    out[CLASS_NAME] = [class_name_of(g, c) if not (pd.isna(g) or pd.isna(c)) else "" for g, c in zip(out[GRADE], out[CLASS])]
+    return out[[STUDENT_ID, NAME, CLASS_NAME, REASON]].reset_index(drop=True)
+
+
 def demand_by_weekday(applications: pd.DataFrame, service_weekdays: tuple[int, ...]) -> pd.DataFrame:
     """Students asking for each service weekday (prepared applications: 服务日 always explicit)."""
     rows = joining(applications)

@@ -13,6 +13,7 @@ from afterschool_lib import allocation as al
 from afterschool_lib import care_groups as cg
 from afterschool_lib import group_files as gf
 from afterschool_lib.cli import main
+from afterschool_lib.loaders import load_input
 from afterschool_lib.paths import sample_dir
 from afterschool_lib.schema import WEEKDAY_NAMES
 
@@ -98,7 +99,13 @@ def test_allocate_command_writes_the_contract_and_reads_back(sample_copy: Path, 
     unplaced = pd.read_excel(out, sheet_name="未分配", dtype=str)
     assert list(unplaced.columns[:2]) == ["学号", "原因"] and unplaced["原因"].notna().all()
     lottery = pd.read_excel(out, sheet_name="抽签号", dtype=str)
-    assert set(first["学号"]) | set(unplaced["学号"]) <= set(lottery["学号"])
+    left_out = unplaced["原因"].str.endswith("未参加社团分配")
+    assert unplaced.loc[left_out, "原因"].str.startswith("审核未通过").any()
+    assert set(first["学号"]) | set(unplaced.loc[~left_out, "学号"]) <= set(lottery["学号"])
+    # every application listing a club is placed or says why not
+    survey = load_input("survey", sample_copy / "survey.csv").frame
+    asked = survey.loc[survey[["志愿1", "志愿2", "志愿3"]].notna().any(axis=1), "学号"]
+    assert set(asked) <= set(first["学号"]) | set(unplaced["学号"])
     # the public version: no 学号, no phone, masked names
     public = out.with_name("社团分配_公示版.xlsx")
     posted = pd.read_excel(public, sheet_name=None, dtype=str)
