@@ -954,7 +954,7 @@ def _reasons(m: _Market, applicants: pd.DataFrame, s: int, open_clubs: list[bool
         elif m.cap[c] <= 0:
             parts.append(f"{label}：活动清单没有给这个社团设名额")
         elif not open_clubs[c]:
-            parts.append(f"{label}：报名不足开班最低人数，未开班")
+            parts.append(f"{label}：能安排进来的不足开班最低人数（{m.minimum[c]}人），未开班")
         elif s in m.sibling_clubs and c not in m.sibling_clubs[s]:
             held_by_sibling = "、".join(m.codes[k] for k in sorted(m.sibling_clubs[s])) or "不同的社团"
             parts.append(f"{label}：要求兄弟姐妹同社团，兄弟姐妹已在{held_by_sibling}")

@@ -23,6 +23,8 @@ _ARGPARSE_MESSAGES = (
     ("choose from ", "可选："),
     ("argument ", "参数 "),
 )
+_INVALID_VALUE = re.compile(r"invalid (\w+) value: (.*)")
+_KIND_NAMES = {"int": "整数", "float": "数字"}
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -49,6 +51,7 @@ class ChineseParser(argparse.ArgumentParser):
     def error(self, message: str):
         for english, chinese in _ARGPARSE_MESSAGES:
             message = message.replace(english, chinese)
+        message = _INVALID_VALUE.sub(lambda m: f"{m.group(2)} 不是{_KIND_NAMES.get(m.group(1), '有效的值')}", message)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{message}\n（运行 {self.prog} --help 查看用法）\n")
 

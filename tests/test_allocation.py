@@ -581,7 +581,7 @@ def test_the_emptiest_club_is_cancelled_first_and_a_cancelled_club_is_given_as_t
         assert clubs.at["A", "状态"] == al.CANCELLED and clubs.at["B", "状态"] == al.OPEN, method
         assert held(allocation) == {s: {"B"} for s in ("S001", "S002", "S003")}, method
         reason = allocation.unplaced.set_index("学号").at["S005", "原因"]
-        assert reason == "志愿1 A：报名不足开班最低人数，未开班", method
+        assert reason == "志愿1 A：能安排进来的不足开班最低人数（4人），未开班", method
 
 
 def test_reasons_name_a_full_club_a_wrong_grade_and_a_day_clash():

@@ -48,6 +48,8 @@ def test_usage_errors_are_chinese(capsys):
     assert code == 2 and "缺少参数" in err and "错误" in err
     code, _, err = _run(capsys, "validate", "a", "b")
     assert code == 2 and "无法识别的参数" in err
+    code, _, err = _run(capsys, "allocate", "--seed", "abc")
+    assert code == 2 and "'abc' 不是整数" in err and "invalid" not in err
 
 
 def test_sample_school_is_usable(capsys):
