@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from afterschool_lib.paths import sample_dir
 
 
 def write_csv(path: Path, rows: list[list[object]], encoding: str = "gb18030", delimiter: str = ",") -> Path:
@@ -56,3 +59,11 @@ def cn_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "课后服务" / "2025秋季学期"
     folder.mkdir(parents=True)
     return folder
+
+
+@pytest.fixture
+def sample_copy(cn_dir: Path) -> Path:
+    """The bundled sample school copied into a Chinese-named folder, free to change."""
+    target = cn_dir / "示例学校"
+    shutil.copytree(sample_dir(), target)
+    return target

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,12 +17,6 @@ from .conftest import write_csv
 
 LINE = re.compile(r"^\[(错误|警告)\] (\S+)( 第\d+行)?( \S+：.*)? —— .+")
 
-
-@pytest.fixture
-def sample_copy(cn_dir: Path) -> Path:
-    target = cn_dir / "示例学校"
-    shutil.copytree(sample_dir(), target)
-    return target
 
 
 def _run(capsys, *args: str) -> tuple[int, str, str]:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
-import pytest
 
 from afterschool_lib import allocation as al
 from afterschool_lib import care_groups as cg
 from afterschool_lib import group_files as gf
 from afterschool_lib.cli import main
 from afterschool_lib.loaders import load_input
-from afterschool_lib.paths import sample_dir
 from afterschool_lib.schema import WEEKDAY_NAMES
 
 
@@ -79,12 +76,6 @@ def test_two_clubs_in_one_room_on_one_day_are_named():
     assert len(problems) == 1 and "A01 和 A02" in problems[0].message and "周三" in problems[0].message
     assert cg.club_room_clashes(activities, open_clubs={"A01", "A03"}) == []
 
-
-@pytest.fixture
-def sample_copy(cn_dir: Path) -> Path:
-    target = cn_dir / "示例学校"
-    shutil.copytree(sample_dir(), target)
-    return target
 
 
 def test_allocate_command_writes_the_contract_and_reads_back(sample_copy: Path, cn_dir: Path, capsys):

@@ -1,0 +1,100 @@
+"""What the earlier steps decided, read back for the later ones (staffing, fees, evaluation).
+
+Step 02 saves the club allocation the team chose (社团分配结果.xlsx, perhaps with hand moves) in
+the term's output folder. Later steps must plan with *that* allocation, not a fresh one that could
+differ, so they read it back here. When step 02 has not been run yet, the default allocation
+(``da`` with the announced seed) stands in, and the caller is told which one was used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import allocation as al
+from . import care_groups as cg
+from . import group_files as gf
+from .problems import Problem, Severity
+from .schema import ACTIVITY_ID, STUDENT_ID
+from .survey import Participants, read_participants
+from .validate import FolderCheck
+
+NOT_MEETING = "无人分配，不开班"
+
+
+@dataclass(frozen=True)
+class TermGroups:
+    """Who takes part, who holds which club, which clubs meet, and the care groups of each day.
+
+    ``clubs``: the activity list's rows (活动编号, 活动名称, 活动日 ...) with 已分配 counted from
+    ``placements`` and 状态 (开班 or not). ``source``: where the placements came from, in Chinese,
+    to print beside any result built on them.
+    """
+
+    people: Participants
+    placements: pd.DataFrame
+    clubs: pd.DataFrame
+    care: cg.CareGroups
+    source: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def open_clubs(self) -> frozenset[str]:
+        return frozenset(self.clubs.loc[self.clubs[al.STATUS] == al.OPEN, ACTIVITY_ID])
+
+
+def load_term_groups(data_dir: Path | str, check: FolderCheck, out_dir: Path | str | None = None) -> TermGroups:
+    """The term's groups as step 02 left them in ``out_dir`` (or the default allocation)."""
+    settings, activities = check.settings, check.frame("activities")
+    survey = check.inputs["survey"]
+    people = read_participants(data_dir, check.frame("students"), survey.frame, activities,
+                               settings.service_weekdays, survey.file_name)
+    problems = list(people.problems)
+    saved = Path(out_dir) / gf.ALLOCATION_FILE if out_dir is not None else None
+    placements = None
+    if saved is not None and saved.is_file():
+        placements, _, found = gf.read_allocation(saved)
+        problems += found
+    if placements is not None:
+        placements, statuses, notes = _still_taking_part(placements, people, activities, saved)
+        problems += notes
+        source = f"{saved.name}（分组编班步骤保存的分配结果）"
+    else:
+        seed = al.default_seed(settings.term_start)
+        allocation = al.allocate(people.taking_part, activities, "da", seed)
+        placements = allocation.placements[[STUDENT_ID, ACTIVITY_ID]]
+        statuses = dict(zip(allocation.clubs[ACTIVITY_ID], allocation.clubs[al.STATUS]))
+        source = f"按默认方法 da（随机种子 {seed}）计算的分配：还没有保存分组编班步骤的结果"
+    clubs = _club_table(activities, placements, statuses)
+    open_clubs = set(clubs.loc[clubs[al.STATUS] == al.OPEN, ACTIVITY_ID])
+    care = cg.form_care_groups(people.taking_part, check.frame("rooms"), settings.service_weekdays, settings.group_size,
+                               activities, placements, open_clubs)
+    return TermGroups(people, placements.reset_index(drop=True), clubs, care, source, tuple(problems + list(care.problems)))
+
+
+def _still_taking_part(placements: pd.DataFrame, people: Participants, activities: pd.DataFrame,
+                       saved: Path) -> tuple[pd.DataFrame, dict[str, str], list[Problem]]:
+    """Saved placements of students who still take part and clubs still on the list; the rest named."""
+    taking_part = set(people.taking_part[STUDENT_ID].astype(str))
+    listed = set(activities[ACTIVITY_ID].astype(str))
+    keep = placements[STUDENT_ID].isin(taking_part) & placements[ACTIVITY_ID].isin(listed)
+    notes = []
+    gone = placements.loc[~keep]
+    if len(gone):
+        notes.append(Problem(saved.name, f"{len(gone)} 个社团名额的学生已不在参加名单中或社团已不在活动清单中，未计入",
+                             "如有学生退出或社团调整，回到分组编班步骤重新分配并保存", Severity.WARNING, None, STUDENT_ID,
+                             "、".join(sorted(set(gone[STUDENT_ID].astype(str))))))
+    kept = placements.loc[keep, [STUDENT_ID, ACTIVITY_ID]]
+    held = set(kept[ACTIVITY_ID])
+    statuses = {code: (al.OPEN if code in held else NOT_MEETING) for code in listed}
+    return kept, statuses, notes
+
+
+def _club_table(activities: pd.DataFrame, placements: pd.DataFrame, statuses: dict[str, str]) -> pd.DataFrame:
+    counts = placements[ACTIVITY_ID].value_counts()
+    clubs = activities.copy()
+    clubs[al.PLACED_COUNT] = [int(counts.get(code, 0)) for code in clubs[ACTIVITY_ID]]
+    clubs[al.STATUS] = [statuses.get(code, NOT_MEETING) for code in clubs[ACTIVITY_ID]]
+    return clubs.reset_index(drop=True)
