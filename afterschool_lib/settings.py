@@ -34,7 +34,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 from . import normalize as nz
 from .files import decode_text, write_text_atomic
 from .problems import Problem, Severity
-from .schema import HARDSHIP, LEFT_BEHIND, MIGRANT, SETTINGS_FILE, WEEKDAY_NAMES
+from .schema import HARDSHIP, LEFT_BEHIND, MIGRANT, SETTINGS_FILE, STAFF_TYPES, WEEKDAY_NAMES
 
 # --- the keys of settings.yaml (DESIGN section 3) -------------------------------------------------
 SCHOOL_NAME = "学校名称"
@@ -50,6 +50,11 @@ FEE = "收费"
 FEE_MODE, FEE_STANDARD, FEE_SETTLEMENT, FEE_WAIVERS = "方式", "标准", "结算", "减免"
 SUBSIDY = "教师补助"
 SUBSIDY_PER_PERIOD = "每课时"
+SUBSIDY_DUTY_PERIODS = "值班计课时"  # 课时 credited for one 值班 session (a group session counts 每日课时数)
+SUBSIDY_PAID_TYPES = "发放对象"  # the 人员类型 who are paid; volunteers and parents are not, by default
+ROSTER = "排班"
+DUTY_PER_DAY = "每日值班人数"
+CHILDREN_PER_ADULT = "每名成人最多看护学生数"
 TARGETS = "目标"
 LEADERSHIP = "领导小组"
 LEADER, DEPUTY, MEMBERS = "组长", "副组长", "成员"
@@ -61,6 +66,9 @@ SETTLEMENTS = ("按出勤", "按报名")
 DEFAULT_SETTLEMENT = "按出勤"  # the seeds' 按月据实结算
 WAIVER_GROUPS = (HARDSHIP, LEFT_BEHIND, MIGRANT)  # columns of the student list a waiver can name
 DEFAULT_GROUP_SIZE = 45
+DEFAULT_DUTY_PER_DAY = 2  # seed 001: two teachers on duty keep children not yet collected
+DEFAULT_DUTY_PERIODS = Decimal(1)
+DEFAULT_PAID_TYPES = STAFF_TYPES[:3]  # 在职教师, 退休教师, 校外专业人员; 志愿者 and 家长义工 serve unpaid
 DEFAULT_TARGETS = (  # seed 003, used when a settings file has no 目标 block
     ("参与率", Decimal("0.95")), ("学生满意度", Decimal("0.90")), ("家长满意度", Decimal("0.85")),
     ("校内完成作业", Decimal("0.80")), ("安全事故", Decimal(0)), ("培训覆盖率", Decimal("1.0")),
@@ -141,6 +149,11 @@ class Settings:
     leadership: tuple[tuple[str, object], ...]
     duties: tuple[tuple[str, str], ...]
     source: str = SETTINGS_FILE
+    # 排班 and the rest of 教师补助: optional keys, so they come last with their defaults
+    duty_per_day: int = DEFAULT_DUTY_PER_DAY
+    children_per_adult: int | None = None  # None: as many as 每组人数上限
+    subsidy_duty_periods: Decimal = DEFAULT_DUTY_PERIODS
+    subsidy_paid_types: tuple[str, ...] = DEFAULT_PAID_TYPES
 
     @property
     def service_weekday_names(self) -> tuple[str, ...]:
@@ -163,6 +176,11 @@ class Settings:
 
     def target(self, name: str) -> Decimal | None:
         return dict(self.targets).get(name)
+
+    @property
+    def adult_ratio(self) -> int:
+        """Children one adult may look after: 排班.每名成人最多看护学生数, else 每组人数上限."""
+        return self.children_per_adult or self.group_size
 
     def waiver(self, group: str) -> Decimal:
         return self.fee.waiver(group)
@@ -369,6 +387,8 @@ class _Reader:
         seasons = self.seasons(doc, start, end, periods)
         fee = self.fee(doc)
         subsidy = self.subsidy(doc)
+        duty_periods, paid_types = self.subsidy_rules(doc)
+        duty_per_day, children_per_adult = self.roster(doc)
         targets = self.targets(doc)
         leadership = self.leadership(doc)
         duties = self.duties(doc)
@@ -380,6 +400,8 @@ class _Reader:
             service_weekdays=weekdays, periods_per_day=periods, seasons=seasons, fee=fee,
             subsidy_per_period=subsidy, group_size=group_size, targets=targets,
             leadership=leadership, duties=duties, source=self.source,
+            duty_per_day=duty_per_day, children_per_adult=children_per_adult,
+            subsidy_duty_periods=duty_periods, subsidy_paid_types=paid_types,
         )
         return SettingsLoad(settings, self.problems)
 
@@ -582,6 +604,79 @@ class _Reader:
             self.error(column, "教师补助应为不小于 0 的数字（元/课时）", "只写数字，如 30", raw, row)
             return None
         return amount
+
+    def subsidy_rules(self, doc: Mapping) -> tuple[Decimal, tuple[str, ...]]:
+        """教师补助.值班计课时 and 教师补助.发放对象; both optional, absent means the defaults."""
+        block = doc.get(SUBSIDY)
+        if not isinstance(block, Mapping):
+            return DEFAULT_DUTY_PERIODS, DEFAULT_PAID_TYPES
+        duty_periods = DEFAULT_DUTY_PERIODS
+        raw, row = block.get(SUBSIDY_DUTY_PERIODS), _line(block, SUBSIDY_DUTY_PERIODS)
+        column = f"{SUBSIDY}.{SUBSIDY_DUTY_PERIODS}"
+        if nz.is_blank(raw):
+            if SUBSIDY_DUTY_PERIODS in block:
+                self.warning(column, f"值班计课时是空的，按 {DEFAULT_DUTY_PERIODS} 课时计",
+                             f"写一个不小于 0 的数，如“{SUBSIDY_DUTY_PERIODS}: 1”", row=row)
+        else:
+            number = None if isinstance(raw, (Mapping, list)) else _decimal(raw)
+            if number is None or number < 0:
+                self.error(column, "值班计课时应为不小于 0 的数（值班一次按几个课时计补助）",
+                           "只写数字，如 1 或 0.5；值班不计补助写 0", raw, row)
+            else:
+                duty_periods = number
+        paid = DEFAULT_PAID_TYPES
+        raw, row = block.get(SUBSIDY_PAID_TYPES), _line(block, SUBSIDY_PAID_TYPES)
+        column = f"{SUBSIDY}.{SUBSIDY_PAID_TYPES}"
+        fix = "写成 [在职教师, 退休教师, 校外专业人员] 的形式，从这几类中选：" + "、".join(STAFF_TYPES)
+        if SUBSIDY_PAID_TYPES in block and not isinstance(raw, Mapping):
+            # an empty list is a choice (nobody is paid); a blank value is a slip: keep the default
+            if raw is None or (isinstance(raw, str) and nz.is_blank(raw)):
+                self.warning(column, "发放对象是空的，按默认（" + "、".join(DEFAULT_PAID_TYPES) + "）发放", fix, row=row)
+            else:
+                names = _names(raw)
+                unknown = [n for n in names if n not in STAFF_TYPES]
+                if unknown:
+                    self.error(column, "不是教职工表中的人员类型：" + "、".join(unknown), fix, raw, row)
+                else:
+                    paid = tuple(t for t in STAFF_TYPES if t in names)  # in the schema's order
+        elif isinstance(raw, Mapping):
+            self.error(column, "发放对象的格式不对", fix, raw, row)
+        return duty_periods, paid
+
+    def roster(self, doc: Mapping) -> tuple[int, int | None]:
+        """The 排班 block: 每日值班人数 (0 allowed: no duty roster) and 每名成人最多看护学生数
+        (blank: 每组人数上限). The whole block is optional."""
+        block = doc.get(ROSTER)
+        if _empty(block):
+            return DEFAULT_DUTY_PER_DAY, None
+        if not isinstance(block, Mapping):
+            self.error(ROSTER, "排班的格式不对", f"在 {ROSTER} 下分行写“{DUTY_PER_DAY}: 2”和“{CHILDREN_PER_ADULT}: 45”",
+                       block, _line(doc, ROSTER))
+            return DEFAULT_DUTY_PER_DAY, None
+        duty = DEFAULT_DUTY_PER_DAY
+        raw, row = block.get(DUTY_PER_DAY), _line(block, DUTY_PER_DAY)
+        column = f"{ROSTER}.{DUTY_PER_DAY}"
+        if nz.is_blank(raw):
+            if DUTY_PER_DAY in block:
+                self.warning(column, f"每日值班人数是空的，按 {DEFAULT_DUTY_PER_DAY} 人计",
+                             f"填写每天值班的在职教师人数，如 {DEFAULT_DUTY_PER_DAY}；不安排值班填 0", row=row)
+        else:
+            number = None if isinstance(raw, (Mapping, list)) else nz.parse_int(raw)[0]
+            if number is None or number < 0:
+                self.error(column, "每日值班人数应为不小于 0 的整数",
+                           f"填写每天值班的在职教师人数，如 {DEFAULT_DUTY_PER_DAY}；不安排值班填 0", raw, row)
+            else:
+                duty = number
+        ratio = None
+        if not nz.is_blank(block.get(CHILDREN_PER_ADULT)):
+            raw, row = block.get(CHILDREN_PER_ADULT), _line(block, CHILDREN_PER_ADULT)
+            number = None if isinstance(raw, (Mapping, list)) else nz.parse_int(raw)[0]
+            if number is None or number < 1:
+                self.error(f"{ROSTER}.{CHILDREN_PER_ADULT}", "每名成人最多看护学生数应为正整数",
+                           f"填写一名成人最多看护的学生数，如 {DEFAULT_GROUP_SIZE}；空着则按每组人数上限", raw, row)
+            else:
+                ratio = number
+        return duty, ratio
 
     def targets(self, doc: Mapping) -> tuple[tuple[str, Decimal], ...]:
         block = doc.get(TARGETS)

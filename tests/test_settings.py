@@ -65,6 +65,9 @@ def test_template_loads_with_the_design_values():
     assert settings.fee.standard == Decimal("3.5") and isinstance(settings.fee.standard, Decimal)
     assert settings.fee.waivers == (("困难家庭", Decimal("1.0")),)
     assert settings.subsidy_per_period == Decimal(30)
+    assert settings.subsidy_duty_periods == Decimal(1) and isinstance(settings.subsidy_duty_periods, Decimal)
+    assert settings.subsidy_paid_types == ("在职教师", "退休教师", "校外专业人员")
+    assert settings.duty_per_day == 2 and settings.children_per_adult == 45 and settings.adult_ratio == 45
     assert [name for name, _ in settings.targets] == ["参与率", "学生满意度", "家长满意度", "校内完成作业", "安全事故", "培训覆盖率"]
     assert settings.target("参与率") == Decimal("0.95") and settings.target("安全事故") == 0
     assert dict(settings.duties)["教务处"] == "内容与师资"
@@ -93,12 +96,12 @@ def test_convenience_methods():
 
 
 def test_extra_fee_keys_are_kept_for_the_fees_module():
-    text = edited(("    困难家庭: 1.0 ", "    困难家庭: 1.0\n    留守儿童: 50%\n  退费: 整月缺勤退整月\n  结算周期: 按月 #"))
+    text = edited(("    困难家庭: 1.0 ", "    困难家庭: 1.0\n    留守儿童: 50%\n  退费: 整月缺勤退整月\n  某市的新规定: 按月 #"))
     settings, problems = settings_from_text(text)
     assert settings is not None, problems
     assert settings.fee.waiver("留守儿童") == Decimal("0.5")
     assert settings.fee.option("退费") == "整月缺勤退整月"
-    assert settings.fee.option("结算周期") == "按月"
+    assert settings.fee.option("某市的新规定") == "按月"
     assert settings.fee.option("没有") is None
 
 
@@ -162,6 +165,19 @@ BAD_CASES = [
     ("rate as text", [("家长满意度: 0.85", "家长满意度: 高")], "目标.家长满意度", Severity.ERROR),
     ("negative incidents", [("安全事故: 0", "安全事故: -1")], "目标.安全事故", Severity.ERROR),
     ("subsidy negative", [("每课时: 30", "每课时: -30")], "教师补助.每课时", Severity.ERROR),
+    ("duty periods text", [("值班计课时: 1 ", "值班计课时: 一节 ")], "教师补助.值班计课时", Severity.ERROR),
+    ("duty periods negative", [("值班计课时: 1 ", "值班计课时: -1 ")], "教师补助.值班计课时", Severity.ERROR),
+    ("duty periods blank", [("值班计课时: 1 ", "值班计课时: ")], "教师补助.值班计课时", Severity.WARNING),
+    ("paid types unknown", [("发放对象: [在职教师, 退休教师, 校外专业人员]", "发放对象: [在职教师, 保安]")],
+     "教师补助.发放对象", Severity.ERROR),
+    ("paid types blank", [("发放对象: [在职教师, 退休教师, 校外专业人员]", "发放对象:")], "教师补助.发放对象", Severity.WARNING),
+    ("duty per day negative", [("每日值班人数: 2 ", "每日值班人数: -1 ")], "排班.每日值班人数", Severity.ERROR),
+    ("duty per day text", [("每日值班人数: 2 ", "每日值班人数: 很多 ")], "排班.每日值班人数", Severity.ERROR),
+    ("duty per day blank", [("每日值班人数: 2 ", "每日值班人数: ")], "排班.每日值班人数", Severity.WARNING),
+    ("children per adult zero", [("每名成人最多看护学生数: 45 ", "每名成人最多看护学生数: 0 ")], "排班.每名成人最多看护学生数",
+     Severity.ERROR),
+    ("roster not a block", [("  每日值班人数: 2 ", "  - 2 #"), ("  每名成人最多看护学生数: 45 ", "  - 45 #")], "排班",
+     Severity.ERROR),
     ("free yet priced", [("方式: 按课时", "方式: 免费")], "收费.标准", Severity.WARNING),
 ]
 
@@ -199,6 +215,35 @@ def test_missing_fee_block_and_missing_optional_blocks():
     assert by_column["收费"] is Severity.ERROR
     assert by_column["目标"] is Severity.WARNING  # the seeds' targets are used
     assert by_column["教师补助.每课时"] is Severity.WARNING
+
+
+def test_roster_and_subsidy_keys_are_optional():
+    """A settings file from before the 排班 keys existed loads with the defaults and says nothing."""
+    text = edited(("  值班计课时: 1 ", "#"), ("  发放对象: [在职教师, 退休教师, 校外专业人员]", "#"))
+    text = text.split("\n排班:")[0] + "\n目标:" + text.split("\n目标:")[1]
+    assert "\n排班:" not in text and "值班计课时:" not in text and "发放对象:" not in text
+    settings, problems = settings_from_text(text)
+    assert settings is not None, problems
+    assert [p.column for p in problems] == ["学校名称"]
+    assert settings.duty_per_day == 2 and settings.children_per_adult is None
+    assert settings.subsidy_duty_periods == 1 and settings.subsidy_paid_types == ("在职教师", "退休教师", "校外专业人员")
+
+
+@pytest.mark.parametrize("pairs, duty, ratio, periods, paid", [
+    ([("每名成人最多看护学生数: 45 ", "每名成人最多看护学生数: "), ("每组人数上限: 45", "每组人数上限: 40")],
+     2, 40, Decimal(1), ("在职教师", "退休教师", "校外专业人员")),
+    ([("每日值班人数: 2 ", "每日值班人数: 0 "), ("每名成人最多看护学生数: 45 ", "每名成人最多看护学生数: 20 ")],
+     0, 20, Decimal(1), ("在职教师", "退休教师", "校外专业人员")),
+    ([("值班计课时: 1 ", "值班计课时: 0.5 "), ("发放对象: [在职教师, 退休教师, 校外专业人员]", "发放对象: []")],
+     2, 45, Decimal("0.5"), ()),
+    ([("发放对象: [在职教师, 退休教师, 校外专业人员]", "发放对象: 志愿者、在职教师")], 2, 45, Decimal(1), ("在职教师", "志愿者")),
+])
+def test_roster_and_subsidy_values(pairs, duty, ratio, periods, paid):
+    settings, problems = settings_from_text(edited(*pairs))
+    assert settings is not None, problems
+    assert not any(p.column and p.column.startswith(("排班", "教师补助")) for p in problems), problems
+    assert settings.duty_per_day == duty and settings.adult_ratio == ratio
+    assert settings.subsidy_duty_periods == periods and settings.subsidy_paid_types == paid
 
 
 def test_default_targets_when_none_written():
