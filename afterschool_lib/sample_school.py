@@ -30,11 +30,15 @@ What is realistic (so that the notebooks show what a real term looks like)
   held by someone, and 指定教师 are 工号 of the staff list (one is written as a name instead).
 * ``calendar``: the 国庆/中秋 make-up days 2025-09-28 (按周三课表) and 2025-10-11, the 元旦 make-up
   day 2026-01-04 (按周五课表), 秋季运动会 and 期末考试 停课 days, and the last day 放假.
-* ``attendance``: one 作业辅导 row per enrolled student per service day they chose, plus a row per
-  club meeting for students placed in a club (a simple lottery with priority groups first stands in
-  for the kit's allocation); 出勤 about 93 %, 请假 about 5 % (more in December, in spells),
+* ``attendance``: one 作业辅导 row per student taking part (the kit's own review and ``da``
+  allocation decide who, see :func:`kit_outcome`) per service day they chose, between their
+  开始日期 and 退出日期, plus a row per club meeting of the club the kit placed them in; 出勤 about 93 %, 请假 about 5 % (more in December, in spells),
   缺勤 about 2 %; 签退时间 follows each family's 离校时段 and the season's window; 接领人 is
   mostly the same person for a child.
+* ``survey`` also records one child leaving on 2025-11-14 (退出日期) and one joining on 2025-10-13
+  (开始日期), so fees settle part of a month for each.
+* ``expenses``: the spending plan: consumables for three clubs and for homework care, a liability
+  insurance, and one line for classroom 水电费 that the kit must refuse.
 * ``incidents``: two late pick-ups (matching late 签退时间 in attendance) and one minor injury.
 * ``satisfaction``: about 800 parents, 600 students (grades 3-6) and 60 teachers answer five
   questions, skewed positive (parents about 88 %, students about 92 % 满意 or 非常满意), with
@@ -57,7 +61,7 @@ error; only warnings and normalisations.
   ``25人``; 外聘 and 已通过 for 校外专业人员 and 通过; 可服务日 as 周一至周四.
 * Planted problems the kit must report: ``calendar`` leaves 2025-10-11 (调休上课) without 按周几课表,
   so no service that day; ``attendance`` has one record on the 2025-10-01 holiday, one for an
-  unknown 学号 and one exact duplicate; ``staff`` has 校外专业人员 待审核 (the 武术 and 编程
+  unknown 学号, one exact duplicate and one for the leaver a week after the 退出日期; ``staff`` has 校外专业人员 待审核 (the 武术 and 编程
   coaches; the 武术 coach is the club's 指定教师) and one 未通过, and four people without 安全培训.
 * ``satisfaction``: answers written 很满意, 满意度：满意 or with spaces; a few blanks.
 """
@@ -542,52 +546,51 @@ def sibling_requests(applications: pd.DataFrame, students: pd.DataFrame, seed: i
     return applications
 
 
+LEAVER_EXIT = dt.date(2025, 11, 14)     # a family moving away: 退出日期 on a Friday
+JOINER_START = dt.date(2025, 10, 13)    # a child joining after the National Day holiday
+
+
+def enrolment_changes(applications: pd.DataFrame, students: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """One child leaving mid-term and one joining mid-term, as the school records them on the
+    application (退出日期, 开始日期): fees then settle part of a month for each."""
+    rng = _rng(seed, "enrolment changes")
+    applications = applications.copy()
+    applications[schema.START_DATE] = None
+    applications[schema.END_DATE] = None
+    final = final_applications(applications)
+    flags = students.set_index(schema.STUDENT_ID)[[schema.LEFT_BEHIND, schema.HARDSHIP, schema.MIGRANT]].any(axis=1)
+    plain = final[final[schema.JOIN] & ~final[schema.STUDENT_ID].map(flags).astype(bool)
+                  & ~final[schema.SIBLINGS].astype(bool)][schema.STUDENT_ID].tolist()
+    leaver, joiner = (plain[int(i)] for i in rng.choice(len(plain), size=2, replace=False))
+    last = {sid: i for i, sid in enumerate(applications[schema.STUDENT_ID])}
+    applications.at[last[leaver], schema.END_DATE] = LEAVER_EXIT
+    applications.at[last[joiner], schema.START_DATE] = JOINER_START
+    applications.at[last[joiner], schema.SUBMITTED_AT] = dt.datetime(2025, 10, 9, 19, 42, 5)
+    return applications
+
+
 def final_applications(applications: pd.DataFrame) -> pd.DataFrame:
     """Each student's last submission, as the kit keeps it."""
     return applications.drop_duplicates(schema.STUDENT_ID, keep="last").reset_index(drop=True)
 
 
-def place_clubs(students: pd.DataFrame, applications: pd.DataFrame, seed: int) -> dict[str, list[str]]:
-    """Club places as the term ran: 学号 -> activity codes.
+def kit_outcome(folder: Path) -> tuple[set[str], dict[str, list[str]]]:
+    """Who takes part and which clubs each holds, as the kit itself decides from the files just
+    written (the reviews read, ``da`` with the term's announced seed): the sample's attendance
+    then matches what notebook 02 and ``afterschool allocate`` show, and fees settle on it."""
+    from .allocation import allocate, default_seed
+    from .survey import read_participants
+    from .validate import check_folder
 
-    A stand-in for the kit's allocation, good enough for attendance: clubs whose demand (any
-    choice) is below 开班最低人数 do not open; students are taken priority groups first, then in
-    lottery order, each given their best open choices with room, on days they attend, without two
-    clubs on one day, up to 最多社团数.
-    """
-    rng = _rng(seed, "placement")
-    final = final_applications(applications)
-    final = final[final[schema.JOIN]].reset_index(drop=True)
-    flags = students.set_index(schema.STUDENT_ID)[[schema.LEFT_BEHIND, schema.HARDSHIP, schema.MIGRANT]].any(axis=1)
-    priority = final[schema.STUDENT_ID].map(flags).to_numpy(dtype=bool)
-    by_key = {a.code: a for a in ACTIVITIES} | {a.name: a for a in ACTIVITIES}
-    demand = {a.code: 0 for a in ACTIVITIES}
-    for column in schema.CHOICES:
-        for value in final[column]:
-            if value:
-                demand[by_key[value].code] += 1
-    seats = {code: (by_key[code].cap if count >= by_key[code].min_size else 0) for code, count in demand.items()}
-    lottery = rng.permutation(len(final))
+    check = check_folder(folder)
+    survey = check.inputs[schema.SURVEY.stem]
+    people = read_participants(folder, check.frame(schema.STUDENTS.stem), survey.frame, check.frame(schema.ACTIVITIES.stem),
+                               check.settings.service_weekdays, survey.file_name)
+    allocation = allocate(people.taking_part, check.frame(schema.ACTIVITIES.stem), "da", default_seed(check.settings.term_start))
     placed: dict[str, list[str]] = {}
-    for i in sorted(range(len(final)), key=lambda i: (not priority[i], lottery[i])):
-        row = final.iloc[i]
-        limit = int(row[schema.MAX_CLUBS] or 1)
-        days_taken: set[int] = set()
-        mine: list[str] = []
-        for column in schema.CHOICES:
-            if not row[column] or len(mine) >= limit:
-                continue
-            activity = by_key[row[column]]
-            if seats[activity.code] == 0:
-                continue
-            if not set(activity.days) <= set(row["days"]) or days_taken & set(activity.days):
-                continue
-            seats[activity.code] -= 1
-            days_taken.update(activity.days)
-            mine.append(activity.code)
-        if mine:
-            placed[row[schema.STUDENT_ID]] = mine
-    return placed
+    for sid, code in zip(allocation.placements[schema.STUDENT_ID], allocation.placements[schema.ACTIVITY_ID]):
+        placed.setdefault(str(sid), []).append(str(code))
+    return set(map(str, people.taking_part[schema.STUDENT_ID])), placed
 
 
 def make_staff(seed: int) -> pd.DataFrame:
@@ -708,6 +711,8 @@ def survey_sheet(applications: pd.DataFrame, seed: int) -> pd.DataFrame:
     sheet[schema.SIBLINGS] = sheet[schema.SIBLINGS].map({True: schema.YES, False: ""})
     sheet.loc[sheet[schema.JOIN] == schema.NO, schema.NOON_CARE] = ""
     sheet[schema.SUBMITTED_AT] = sheet[schema.SUBMITTED_AT].map(lambda t: t.strftime("%Y-%m-%d %H:%M:%S"))
+    for column in (schema.START_DATE, schema.END_DATE):
+        sheet[column] = sheet[column].map(lambda d: d.strftime("%Y-%m-%d") if isinstance(d, dt.date) else "")
     return sheet[list(schema.SURVEY.names)]
 
 
@@ -790,12 +795,13 @@ def service_days(settings_path: Path, calendar_path: Path) -> pd.DataFrame:
 
 
 def make_attendance(students: pd.DataFrame, applications: pd.DataFrame, days: pd.DataFrame,
-                    seed: int) -> pd.DataFrame:
-    """The term's attendance as it happened (canonical, before the planted problems)."""
+                    seed: int, taking_part: set[str], placed: dict[str, list[str]]) -> pd.DataFrame:
+    """The term's attendance as it happened (canonical, before the planted problems): every
+    student ``taking_part`` on their days, in the clubs ``placed`` gave them."""
     rng = _rng(seed, "attendance")
-    placed = place_clubs(students, applications, seed)
     final = final_applications(applications)
-    final = final[final[schema.JOIN]].merge(students[[schema.STUDENT_ID, "picker", schema.LEFT_BEHIND]], on=schema.STUDENT_ID)
+    final = final[final[schema.STUDENT_ID].isin(taking_part)]
+    final = final.merge(students[[schema.STUDENT_ID, "picker", schema.LEFT_BEHIND]], on=schema.STUDENT_ID)
     codes = {a.code: a for a in ACTIVITIES}
     dates = days[schema.DATE].to_numpy()
     weekdays = days["weekday"].to_numpy()
@@ -807,6 +813,11 @@ def make_attendance(students: pd.DataFrame, applications: pd.DataFrame, days: pd
         record = row._asdict()
         sid = record[schema.STUDENT_ID]
         mine = np.isin(weekdays, record["days"])
+        start, end = record.get(schema.START_DATE), record.get(schema.END_DATE)
+        if isinstance(start, dt.date):
+            mine &= np.array([d >= start for d in dates])
+        if isinstance(end, dt.date):
+            mine &= np.array([d <= end for d in dates])
         frailty = rng.gamma(2.0, 0.5)
         state = np.full(len(dates), "出勤", dtype=object)
         leave = rng.random(len(dates)) < 0.037 * frailty * flu / 1.15
@@ -874,9 +885,10 @@ def make_incidents(attendance: pd.DataFrame, days: pd.DataFrame, seed: int) -> t
     return incidents.reset_index(drop=True), attendance
 
 
-def attendance_sheet(attendance: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """Attendance as exported from the class registers, with three planted problems: a record on
-    the 2025-10-01 holiday, one for a 学号 on no roster, and one record entered twice."""
+def attendance_sheet(attendance: pd.DataFrame, seed: int, leaver: str | None = None) -> pd.DataFrame:
+    """Attendance as exported from the class registers, with planted problems: a record on the
+    2025-10-01 holiday, one for a 学号 on no roster, one record entered twice, and one for the
+    ``leaver`` a week after the 退出日期."""
     rng = _rng(seed, "attendance-mess")
     sheet = attendance.copy()
     sample = sheet.iloc[int(rng.integers(len(sheet)))].copy()
@@ -888,10 +900,29 @@ def attendance_sheet(attendance: pd.DataFrame, seed: int) -> pd.DataFrame:
     stranger[schema.DATE] = dt.date(2025, 11, 12)
     stranger[schema.STUDENT_ID] = _UNKNOWN_STUDENT
     twice = sheet.iloc[int(rng.integers(len(sheet)))].copy()
-    sheet = pd.concat([sheet, pd.DataFrame([holiday, stranger, twice])], ignore_index=True)
+    planted = [holiday, stranger, twice]
+    if leaver is not None:
+        late = holiday.copy()
+        late[schema.DATE], late[schema.STUDENT_ID] = LEAVER_EXIT + dt.timedelta(days=7), leaver
+        planted.append(late)
+    sheet = pd.concat([sheet, pd.DataFrame(planted)], ignore_index=True)
     sheet = sheet.sort_values([schema.DATE, schema.STUDENT_ID, schema.ITEM], kind="stable").reset_index(drop=True)
     sheet[schema.DATE] = sheet[schema.DATE].map(lambda d: d.strftime("%Y-%m-%d"))
     return sheet
+
+
+def expenses_sheet() -> pd.DataFrame:
+    """The spending plan 后勤处 drafts: consumables for a few clubs and for homework care, the
+    liability insurance, and one line the rules refuse (classroom utilities), for the kit to name."""
+    rows = [
+        ("科学小实验器材和试剂", "耗材", "1800", "2025-09", "A19", "按实际采购结算"),
+        ("儿童国画宣纸颜料", "耗材", "1200", "2025-10", "A13", ""),
+        ("机器人社团零配件", "耗材", "2400", "2025-11", "A18", "按实际采购结算"),
+        ("作业辅导公共文具", "耗材", "1500", "", "", "全学期分摊"),
+        ("课后服务安全责任保险", "保险", "3000", "2025-09", "", ""),
+        ("课后服务时段教室水电费", "其他", "3000", "2025-12", "", "后勤处提出"),
+    ]
+    return pd.DataFrame(rows, columns=list(schema.EXPENSES.names))
 
 
 def satisfaction_sheet(students: pd.DataFrame, applications: pd.DataFrame, staff: pd.DataFrame,
@@ -1106,6 +1137,7 @@ def generate_sample_school(out_dir: Path | str = DEFAULT_OUT_DIR, seed: int = DE
     out.mkdir(parents=True, exist_ok=True)
     students = make_students(seed)
     applications = sibling_requests(make_applications(students, seed), students, seed)
+    applications = enrolment_changes(applications, students, seed)
     staff = make_staff(seed)
     written: list[Path] = []
 
@@ -1124,15 +1156,18 @@ def generate_sample_school(out_dir: Path | str = DEFAULT_OUT_DIR, seed: int = DE
     text = settings_text(SETTINGS_TEMPLATE.read_text(encoding="utf-8"))
     written.append(_write(settings_path, text.encode("utf-8")))
 
+    write_survey_exports(out, seed)  # 导出/: the same applications as 问卷星 and 腾讯问卷 downloads
+    written.append(write_class_review_returns(out, seed))
     days = service_days(settings_path, calendar_path)
-    attendance = make_attendance(students, applications, days, seed)
+    attendance = make_attendance(students, applications, days, seed, *kit_outcome(out))
     incidents, attendance = make_incidents(attendance, days, seed)
-    written.append(_write(out / f"{schema.ATTENDANCE.stem}.csv", _csv_bytes(attendance_sheet(attendance, seed), "utf-8-sig")))
+    leaver = applications.loc[applications[schema.END_DATE].notna(), schema.STUDENT_ID].iloc[0]
+    written.append(_write(out / f"{schema.ATTENDANCE.stem}.csv",
+                          _csv_bytes(attendance_sheet(attendance, seed, leaver), "utf-8-sig")))
+    xlsx(schema.EXPENSES.stem, expenses_sheet())
     incidents = incidents.assign(**{schema.DATE: incidents[schema.DATE].map(lambda d: d.strftime("%Y-%m-%d"))})
     xlsx(schema.INCIDENTS.stem, incidents)
     xlsx(schema.SATISFACTION.stem, satisfaction_sheet(students, applications, staff, seed))
-    write_survey_exports(out, seed)  # 导出/: the same applications as 问卷星 and 腾讯问卷 downloads
-    written.append(write_class_review_returns(out, seed))
     return written
 
 

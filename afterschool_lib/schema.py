@@ -40,6 +40,8 @@ CHOICES = (CHOICE_1, CHOICE_2, CHOICE_3)
 MAX_CLUBS = "最多社团数"
 SIBLINGS = "兄弟姐妹同社团"
 SUBMITTED_AT = "提交时间"
+START_DATE = "开始日期"  # a mid-term join: blank = from the term's first day
+END_DATE = "退出日期"  # a mid-term leave: blank = to the term's last day
 
 # activities
 ACTIVITY_ID = "活动编号"
@@ -77,6 +79,10 @@ STATUS = "状态"
 SIGN_OUT = "签退时间"
 PICKED_UP_BY = "接领人"
 
+# expenses (经费支出计划): 项目, 类别 and 说明 reuse ITEM, CATEGORY and NOTE
+AMOUNT = "金额"
+MONTH = "月份"  # YYYY-MM
+
 # incidents
 INCIDENT_TYPE = "类型"
 LEVEL = "等级"
@@ -104,6 +110,9 @@ INCIDENT_LEVELS = ("一般", "较重", "严重")
 RESPONDENTS = ("学生", "家长", "教师")
 SATISFACTION_LEVELS = ("非常满意", "满意", "一般", "不满意", "非常不满意")
 HOMEWORK_ITEM = "作业辅导"
+# what fee income may pay for (seeds: staff subsidies and direct consumables; insurance and other
+# direct costs of the service are listed apart so the 收费公示 can show them)
+EXPENSE_CATEGORIES = ("教师补助", "耗材", "保险", "其他")
 
 
 class Kind(str, Enum):
@@ -254,6 +263,12 @@ SURVEY = InputSpec(
                help="兄弟姐妹都在本校报名社团时，是否希望安排在同一社团（同一社团或都不安排）：" + _YESNO_HELP, example="否"),
         Column(SUBMITTED_AT, Kind.DATETIME, False, ("提交答卷时间", "提交日期", "填写时间", "结束答题时间"),
                help="问卷提交时间，如 2025-08-30 21:05", example="2025-08-30 21:05"),
+        Column(START_DATE, Kind.DATE, False, ("开始参加日期", "加入日期", "入托日期", "起始日期"),
+               help="学期中途加入的学生从哪天起参加（由学校填写）；空白表示从学期第一天起参加，收费从这天起计算",
+               example=""),
+        Column(END_DATE, Kind.DATE, False, ("退出时间", "中途退出日期", "停止参加日期", "离开日期"),
+               help="学期中途退出的学生最后参加的一天（含这一天，由学校填写）；空白表示参加到学期结束，"
+                    "这天以后不再收费", example=""),
     ),
 )
 
@@ -412,9 +427,30 @@ SATISFACTION = InputSpec(
     ),
 )
 
+EXPENSES = InputSpec(
+    stem="expenses",
+    title="经费支出计划",
+    optional=True,
+    help="本学期课后服务收费的支出计划，每项支出一行。收费只能用于参与服务人员的补助和服务中直接消耗的材料，"
+    "不能用于水电费、场地使用费等学校公用开支。教师补助按排班自动计算，不必在此重复填写。",
+    columns=(
+        Column(ITEM, Kind.TEXT, True, ("支出项目", "项目名称", "用途", "支出内容"),
+               help="支出的内容，写具体，如“美术社团画纸颜料”", example="美术社团画纸颜料"),
+        Column(CATEGORY, Kind.TEXT, True, ("支出类别", "分类", "科目"),
+               help="填写其中之一：" + "、".join(EXPENSE_CATEGORIES) + "；水电费、场地使用费等不能列支", example="耗材"),
+        Column(AMOUNT, Kind.TEXT, True, ("支出金额", "金额（元）", "金额(元)", "预算金额"),
+               help="金额（元），可有两位小数，如 1200.50", example="1200"),
+        Column(MONTH, Kind.TEXT, False, ("支出月份", "月"),
+               help="哪个月支出，写成 2025-10；空白表示整个学期的支出，按各月服务日数分摊到各月", example="2025-10"),
+        Column(ACTIVITY_ID, Kind.CODE, False, ("社团编号", "活动"),
+               help="某个活动专用的耗材，填写活动清单中的活动编号；全校共用的耗材空着", example="A05"),
+        Column(NOTE, Kind.TEXT, False, ("备注",), help="其他说明，如采购方式", example="按实际采购结算"),
+    ),
+)
+
 INPUTS: dict[str, InputSpec] = {
     spec.stem: spec
-    for spec in (STUDENTS, SURVEY, ACTIVITIES, ROOMS, STAFF, CALENDAR, ATTENDANCE, INCIDENTS, SATISFACTION)
+    for spec in (STUDENTS, SURVEY, ACTIVITIES, ROOMS, STAFF, CALENDAR, ATTENDANCE, EXPENSES, INCIDENTS, SATISFACTION)
 }
 """All table inputs of a term folder, in the order a team fills them in."""
 

@@ -26,6 +26,7 @@ from .files import UnreadableFile, read_raw_table
 from .loaders import header_key, parser_for
 from .problems import Problem, RowAccounting, Severity, group_repeats, problems_table
 from .schema import (
+    INPUTS,
     CHOICE_1,
     CHOICE_2,
     CHOICE_3,
@@ -761,7 +762,7 @@ def write_survey(result: SurveyImport, path: Path | str) -> Path:
 
 
 
-_INPUT_STEMS = {"students", "activities", "rooms", "staff", "calendar", "attendance", "incidents", "satisfaction"}
+_INPUT_STEMS = {stem for stem in INPUTS if stem != "survey"}  # the folder's other inputs are never applications
 
 
 def export_files(data_dir: Path | str) -> list[Path]:
