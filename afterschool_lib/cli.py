@@ -75,7 +75,7 @@ def build_parser() -> ChineseParser:
                "    afterschool validate 2026春季      检查学期文件夹里的数据",
     )
     parser.add_argument("--version", action="version", version=f"afterschool kit {__version__}", help="显示版本号并退出")
-    commands = parser.add_subparsers(title="命令", metavar="{init,validate,import-survey,allocate,run}", dest="command", parser_class=ChineseParser)
+    commands = parser.add_subparsers(title="命令", metavar="{init,validate,import-survey,allocate,roster,fees,run}", dest="command", parser_class=ChineseParser)
 
     init = commands.add_parser("init", help="新建学期文件夹，放入全部空白模板", description="在 DIR 新建学期文件夹，放入每种数据的空白模板（含填写说明和下拉选项）和 settings.yaml。已有的文件不会被覆盖。")
     init.add_argument("folder", metavar="DIR", type=Path, help="新学期文件夹的路径（可以是中文名）")
@@ -114,6 +114,30 @@ def build_parser() -> ChineseParser:
                           help="学期中重新分配时，上一次的分配结果：其中已分配的学生保持不动，只安排空出的名额和新申请的学生。"
                                "学生退出社团或课后服务，请在 survey 表把他的“参加课后服务”改为“否”（只删去分配结果里的一行，他会被重新分配）")
     allocate.set_defaults(handler=_cmd_allocate)
+
+    roster = commands.add_parser("roster", help="师资排班：每个服务日每个看护组、社团的负责人和值班教师，写出排班表、缺口和补助",
+                                 description="读取学期文件夹的教职工表、活动清单和分组编班的结果，为每个服务日的每个看护组和社团"
+                                             "安排负责人，安排值班教师。结果的第一个工作表每项安排一行（星期、组别、工号、角色），"
+                                             "“缺口”工作表列出没能安排到人的组和原因；另有值班表、个人课表、工作量、每人每月补助和资格审核表。")
+    roster.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
+    roster.add_argument("--out", metavar="FILE", type=Path, default=None,
+                        help="排班结果文件（默认：reports/<学年学期>/师资排班.xlsx）")
+    roster.add_argument("--groups", metavar="DIR", type=Path, default=None,
+                        help="分组编班步骤保存结果的文件夹，从中读取 社团分配结果.xlsx（默认：排班结果所在的文件夹；"
+                             "找不到时按默认方法 da 计算社团分配）")
+    roster.set_defaults(handler=_cmd_roster)
+
+    fee = commands.add_parser("fees", help="收费测算：按考勤和收费设置算出每名学生每月的应收、减免、实收，写出台账、收费表、公示和经费收支",
+                              description="读取学期文件夹的学期设置（收费、教师补助）、考勤、经费支出计划和前两步保存的分组、排班，"
+                                          "按月据实结算。结果的第一个工作表每名学生每月一行：学号、月份（YYYY-MM）、课时数、应收金额、"
+                                          "减免金额、实收金额；同一文件夹另写班级收费表、收费公示（不含姓名、学号）和经费收支表。")
+    fee.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
+    fee.add_argument("--out", metavar="FILE", type=Path, default=None,
+                     help="收费台账文件（默认：reports/<学年学期>/收费台账.xlsx）")
+    fee.add_argument("--groups", metavar="DIR", type=Path, default=None,
+                     help="前面步骤保存结果的文件夹，从中读取 社团分配结果.xlsx 和 师资排班.xlsx（默认：台账所在的文件夹；"
+                          "找不到时按默认方法重新计算）")
+    fee.set_defaults(handler=_cmd_fees)
 
     run = commands.add_parser("run", help="按顺序运行全部步骤笔记本，导出全部文件", description="按顺序运行 notebooks/ 中的每个步骤笔记本，读取 --data 文件夹的数据，把运行后的笔记本和生成的文件写到 --out 文件夹。")
     run.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
@@ -303,6 +327,85 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
         "，取消 " + "、".join(f"{c} {n}" for c, n in zip(cancelled[ACTIVITY_ID], cancelled[ACTIVITY_NAME])) if len(cancelled) else ""))
     print(f"已写出 {out}\n已写出 {public}（公示版，姓名已脱敏）\n已写出 {lists}（每个社团一页，交指导教师）\n"
           "看护分组名单由 afterschool run 或 02 分组编班笔记本生成。")
+    return 0
+
+
+def _cmd_roster(args: argparse.Namespace) -> int:
+    from . import roster_files as rf
+    from . import staffing as sf
+    from .term_state import load_term_groups
+
+    data_dir: Path = args.data or sample_dir()
+    check = _term_check(data_dir)
+    if check is None:
+        return 1
+    settings = check.settings
+    out: Path = args.out or reports_dir() / _safe_folder_name(settings.term_name or "本学期") / rf.ROSTER_FILE
+    if out.is_dir():
+        out = out / rf.ROSTER_FILE
+    if out.suffix.lower() != ".xlsx":
+        out = out.with_name(out.name + ".xlsx")
+    groups = load_term_groups(data_dir, check, args.groups or out.parent)
+    places = sf.needs(groups.care.groups, check.frame("activities"), groups.clubs,
+                      service_weekdays=settings.service_weekdays, children_per_adult=settings.adult_ratio)
+    roster = sf.make_roster(check.frame("staff"), places, settings.service_weekdays, settings.duty_per_day)
+    subsidy = sf.subsidies(roster, check.calendar, settings.periods_per_day, sf.SubsidyRule.from_settings(settings))
+    _print_problems(list(groups.problems) + list(roster.problems))
+    try:
+        rf.write_roster(out, roster, subsidy, f"{settings.school_name}{settings.term_name}师资排班")
+    except OSError as exc:
+        print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
+        return 1
+    print(f"社团分配：{groups.source}")
+    print(sf.summary_text(roster))
+    print(f"已写出 {out}")
+    return 0
+
+
+def _cmd_fees(args: argparse.Namespace) -> int:
+    from . import fee_files as ff
+    from . import fees
+    from . import staffing as sf
+    from .term_state import load_term_groups, load_term_staffing
+
+    data_dir: Path = args.data or sample_dir()
+    check = _term_check(data_dir)
+    if check is None:
+        return 1
+    settings = check.settings
+    out: Path = args.out or reports_dir() / _safe_folder_name(settings.term_name or "本学期") / ff.LEDGER_FILE
+    if out.is_dir():
+        out = out / ff.LEDGER_FILE
+    if out.suffix.lower() != ".xlsx":
+        out = out.with_name(out.name + ".xlsx")
+    earlier = args.groups or out.parent
+    groups = load_term_groups(data_dir, check, earlier)
+    staffing = load_term_staffing(data_dir, check, earlier, groups)
+    subsidy = sf.subsidies(staffing.duties, check.calendar, settings.periods_per_day, sf.SubsidyRule.from_settings(settings))
+    plan = fees.plan_fees(settings, check.calendar, groups.people.taking_part, check.frame("attendance"),
+                          students=check.frame("students"), subsidies=subsidy, expenses=check.frame("expenses"),
+                          activities=check.frame("activities"))
+    _print_problems(list(plan.problems))
+    written = {"台账": out, "收费表": out.with_name(ff.COLLECTION_FILE), "公示": out.with_name(ff.NOTICE_FILE),
+               "收支": out.with_name(ff.BUDGET_FILE)}
+    if args.out:
+        written = {"台账": out, **{k: out.with_name(f"{out.stem}_{k}.xlsx") for k in ("收费表", "公示", "收支")}}
+    heading = f"{settings.school_name} {settings.term_name}"
+    try:
+        ff.write_ledger(written["台账"], plan.ledger, plan.attendance, plan.problems)
+        ff.write_collection(written["收费表"], plan.ledger, heading)
+        ff.write_notice(written["公示"], plan.ledger, settings, plan.budget)
+        ff.write_budget(written["收支"], plan.budget)
+    except OSError as exc:
+        print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
+        return 1
+    totals = plan.ledger.totals()
+    print(f"社团分配：{groups.source}\n排班：{staffing.source}")
+    print(f"收费：{fees.standard_text(settings.fee)}；{fees.settlement_text(settings.fee, plan.options, settings.periods_per_day)}")
+    print(f"本学期 {plan.ledger.rows['学号'].nunique()} 名学生，课时 {totals['课时数']}，应收 {totals['应收金额']} 元，"
+          f"减免 {totals['减免金额']} 元，实收 {totals['实收金额']} 元；经费结余 {plan.budget.balance} 元")
+    print(f"已写出 {written['台账']}\n已写出 {written['收费表']}（每班一页，交班主任）\n"
+          f"已写出 {written['公示']}（张贴用，不含学生姓名和学号）\n已写出 {written['收支']}")
     return 0
 
 

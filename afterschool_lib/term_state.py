@@ -98,3 +98,35 @@ def _club_table(activities: pd.DataFrame, placements: pd.DataFrame, statuses: di
     clubs[al.PLACED_COUNT] = [int(counts.get(code, 0)) for code in clubs[ACTIVITY_ID]]
     clubs[al.STATUS] = [statuses.get(code, NOT_MEETING) for code in clubs[ACTIVITY_ID]]
     return clubs.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class TermStaffing:
+    """The weekly duties step 03 saved (or a roster solved now), and where they came from.
+
+    ``duties``: one row per person, weekday and place (星期, 组别, 工号, 角色, 姓名, 人员类型 ...),
+    the only part of a roster the fees step needs: subsidies follow from it and the calendar.
+    """
+
+    duties: pd.DataFrame
+    source: str
+    problems: tuple[Problem, ...] = ()
+
+
+def load_term_staffing(data_dir: Path | str, check: FolderCheck, out_dir: Path | str | None,
+                       groups: TermGroups) -> TermStaffing:
+    """The duties of 师资排班.xlsx in ``out_dir`` as step 03 saved them (pins included), or, when
+    step 03 has not been saved, the roster solved now from the staff list and ``groups``."""
+    from . import roster_files as rf
+    from . import staffing as sf
+
+    saved = Path(out_dir) / rf.ROSTER_FILE if out_dir is not None else None
+    if saved is not None and saved.is_file():
+        duties, problems = rf.read_duties(saved)
+        if duties is not None:
+            return TermStaffing(duties, f"{saved.name}（师资安排步骤保存的排班）", tuple(problems))
+    settings = check.settings
+    places = sf.needs(groups.care.groups, check.frame("activities"), groups.clubs,
+                      service_weekdays=settings.service_weekdays, children_per_adult=settings.adult_ratio)
+    roster = sf.make_roster(check.frame("staff"), places, settings.service_weekdays, settings.duty_per_day)
+    return TermStaffing(roster.duties, "按教职工表现在求解的排班：还没有保存师资安排步骤的结果", tuple(roster.problems))

@@ -50,7 +50,7 @@ def test_sample_school_is_usable(capsys):
     lines = out.strip().splitlines()
     assert code == 0
     assert all(LINE.match(line) for line in lines[:-1]), lines[:-1]
-    assert lines[-1].startswith("共检查 9 个数据文件") and "错误 0 个" in lines[-1]
+    assert lines[-1].startswith("共检查 10 个数据文件") and "错误 0 个" in lines[-1]
     numbers = [int(n.replace(",", "")) for n in re.findall(r"([\d,]+) 行", lines[-1])]
     read, kept, dropped = numbers[:3]
     assert read == kept + dropped and dropped == len([line for line in lines[:-1] if "不计入" in line or "未采用" in line or "只保留" in line])

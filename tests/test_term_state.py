@@ -46,3 +46,26 @@ def test_the_saved_allocation_with_a_hand_move_is_what_later_steps_see(sample_co
     fcfs_counts = saved[saved["学号"] != "不存在的学号"]["活动编号"].value_counts()
     counted = groups.clubs.set_index("活动编号")[al.PLACED_COUNT]
     assert all(counted[code] == n for code, n in fcfs_counts.items())
+
+
+def test_roster_then_fees_commands_write_the_contract_and_chain(sample_copy: Path, cn_dir: Path, capsys):
+    out = cn_dir / "输出"
+    assert main(["roster", "--data", str(sample_copy), "--out", str(out / "师资排班.xlsx")]) == 0
+    printed = capsys.readouterr().out
+    assert "排班" in printed and "默认方法 da" in printed
+    book = openpyxl.load_workbook(out / "师资排班.xlsx", read_only=True)
+    assert book.sheetnames[0] == "排班" and "缺口" in book.sheetnames
+    duties = pd.read_excel(out / "师资排班.xlsx", sheet_name=0, dtype=str)
+    assert list(duties.columns[:4]) == ["星期", "组别", "工号", "角色"] and set(duties["角色"]) == {"负责", "值班"}
+    staff = pd.read_excel(sample_copy / "staff.xlsx", dtype=str, header=None)
+    assert set(duties["工号"]) <= set(staff.stack())  # only people on the staff list
+
+    assert main(["fees", "--data", str(sample_copy), "--out", str(out / "收费台账.xlsx")]) == 0
+    printed = capsys.readouterr().out
+    assert "师资排班.xlsx（师资安排步骤保存的排班）" in printed and "实收" in printed
+    ledger = pd.read_excel(out / "收费台账.xlsx", sheet_name=0, dtype=str)
+    assert list(ledger.columns[:6]) == ["学号", "月份", "课时数", "应收金额", "减免金额", "实收金额"]
+    assert ledger["月份"].str.fullmatch(r"\d{4}-\d{2}").all()
+    posted = pd.read_excel(out / "收费台账_公示.xlsx", sheet_name=None, dtype=str)
+    for frame in posted.values():
+        assert {"学号", "姓名", "联系电话"}.isdisjoint(frame.columns)
