@@ -276,6 +276,15 @@ def _term_check(data_dir: Path):
     return check
 
 
+def _output_file(given: Path | None, settings, default_name: str) -> Path:
+    """--out as given (a folder gets the usual file name, a name without .xlsx gets it), else the
+    usual file in reports/<学年学期>/."""
+    out = given or reports_dir() / _safe_folder_name(settings.term_name or "本学期") / default_name
+    if out.is_dir():
+        out = out / default_name
+    return out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
+
+
 def _cmd_allocate(args: argparse.Namespace) -> int:
     from . import allocation as al
     from . import group_files as gf
@@ -287,9 +296,7 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
     if check is None:
         return 1
     settings = check.settings
-    out: Path = args.out or reports_dir() / _safe_folder_name(settings.term_name or "本学期") / gf.ALLOCATION_FILE
-    if out.is_dir():
-        out = out / gf.ALLOCATION_FILE
+    out = _output_file(args.out, settings, gf.ALLOCATION_FILE)
     activities = check.frame("activities")
     survey = check.inputs["survey"]
     people = read_participants(data_dir, check.frame("students"), survey.frame, activities,
@@ -310,8 +317,6 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
               f"如无特别理由，请去掉 --seed 或写 --seed {earlier_seed}")
     allocation = al.allocate(people.taking_part, activities, args.method, seed, current=current, earlier_applicants=earlier)
     _print_problems(problems + list(allocation.problems))
-    if out.suffix.lower() != ".xlsx":
-        out = out.with_name(out.name + ".xlsx")
     public = out.with_name(f"{out.stem}_公示版.xlsx") if args.out else out.with_name(gf.PUBLIC_FILE)
     lists = out.with_name(f"{out.stem}_社团名单.xlsx") if args.out else out.with_name(gf.CLUB_LISTS_FILE)
     try:
@@ -333,22 +338,16 @@ def _cmd_allocate(args: argparse.Namespace) -> int:
 def _cmd_roster(args: argparse.Namespace) -> int:
     from . import roster_files as rf
     from . import staffing as sf
-    from .term_state import load_term_groups
+    from .term_state import load_term_groups, solve_roster
 
     data_dir: Path = args.data or sample_dir()
     check = _term_check(data_dir)
     if check is None:
         return 1
     settings = check.settings
-    out: Path = args.out or reports_dir() / _safe_folder_name(settings.term_name or "本学期") / rf.ROSTER_FILE
-    if out.is_dir():
-        out = out / rf.ROSTER_FILE
-    if out.suffix.lower() != ".xlsx":
-        out = out.with_name(out.name + ".xlsx")
+    out = _output_file(args.out, settings, rf.ROSTER_FILE)
     groups = load_term_groups(data_dir, check, args.groups or out.parent)
-    places = sf.needs(groups.care.groups, check.frame("activities"), groups.clubs,
-                      service_weekdays=settings.service_weekdays, children_per_adult=settings.adult_ratio)
-    roster = sf.make_roster(check.frame("staff"), places, settings.service_weekdays, settings.duty_per_day)
+    roster = solve_roster(check, groups)
     subsidy = sf.subsidies(roster, check.calendar, settings.periods_per_day, sf.SubsidyRule.from_settings(settings))
     _print_problems(list(groups.problems) + list(roster.problems))
     try:
@@ -373,11 +372,7 @@ def _cmd_fees(args: argparse.Namespace) -> int:
     if check is None:
         return 1
     settings = check.settings
-    out: Path = args.out or reports_dir() / _safe_folder_name(settings.term_name or "本学期") / ff.LEDGER_FILE
-    if out.is_dir():
-        out = out / ff.LEDGER_FILE
-    if out.suffix.lower() != ".xlsx":
-        out = out.with_name(out.name + ".xlsx")
+    out = _output_file(args.out, settings, ff.LEDGER_FILE)
     earlier = args.groups or out.parent
     groups = load_term_groups(data_dir, check, earlier)
     staffing = load_term_staffing(data_dir, check, earlier, groups)

@@ -118,15 +118,29 @@ def load_term_staffing(data_dir: Path | str, check: FolderCheck, out_dir: Path |
     """The duties of 师资排班.xlsx in ``out_dir`` as step 03 saved them (pins included), or, when
     step 03 has not been saved, the roster solved now from the staff list and ``groups``."""
     from . import roster_files as rf
-    from . import staffing as sf
 
     saved = Path(out_dir) / rf.ROSTER_FILE if out_dir is not None else None
     if saved is not None and saved.is_file():
         duties, problems = rf.read_duties(saved)
         if duties is not None:
             return TermStaffing(duties, f"{saved.name}（师资安排步骤保存的排班）", tuple(problems))
-    settings = check.settings
-    places = sf.needs(groups.care.groups, check.frame("activities"), groups.clubs,
-                      service_weekdays=settings.service_weekdays, children_per_adult=settings.adult_ratio)
-    roster = sf.make_roster(check.frame("staff"), places, settings.service_weekdays, settings.duty_per_day)
+    roster = solve_roster(check, groups)
     return TermStaffing(roster.duties, "按教职工表现在求解的排班：还没有保存师资安排步骤的结果", tuple(roster.problems))
+
+
+def term_places(check: FolderCheck, groups: TermGroups) -> pd.DataFrame:
+    """Every place step 03 must fill this term: the care groups and open clubs of each weekday."""
+    from . import staffing as sf
+
+    settings = check.settings
+    return sf.needs(groups.care.groups, check.frame("activities"), groups.clubs,
+                    service_weekdays=settings.service_weekdays, children_per_adult=settings.adult_ratio)
+
+
+def solve_roster(check: FolderCheck, groups: TermGroups, pins=()):
+    """The term's roster with the settings' duty and ratio rules (see :func:`staffing.make_roster`)."""
+    from . import staffing as sf
+
+    settings = check.settings
+    return sf.make_roster(check.frame("staff"), term_places(check, groups), settings.service_weekdays,
+                          settings.duty_per_day, pins)
