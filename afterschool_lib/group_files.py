@@ -193,7 +193,12 @@ def _list_sheet(book, title: str, heading: str, note: str, frame: pd.DataFrame, 
     """A table under a two-line heading, printed with its header row on every page."""
     add_table_sheet(book, title, frame, text_columns=(STUDENT_ID, PHONE))
     sheet = book[title[:31]]
-    sheet.insert_rows(1, 2)
+    heights = {row: dim.height for row, dim in sheet.row_dimensions.items() if dim.height}
+    sheet.insert_rows(1, 2)  # openpyxl moves the cells down but not the heights of wrapped rows
+    for row in heights:
+        sheet.row_dimensions[row].height = None
+    for row, height in heights.items():
+        sheet.row_dimensions[row + 2].height = height
     sheet["A1"] = heading
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = note
