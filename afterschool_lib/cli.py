@@ -133,7 +133,7 @@ def build_parser() -> ChineseParser:
                                           "减免金额、实收金额；同一文件夹另写班级收费表、收费公示（不含姓名、学号）和经费收支表。")
     fee.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
     fee.add_argument("--out", metavar="FILE", type=Path, default=None,
-                     help="收费台账文件（默认：reports/<学年学期>/收费台账.xlsx）")
+                     help="收费台账文件（默认：reports/<学年学期>/收费台账.xlsx）；班级收费表、收费公示、经费收支写在同一文件夹")
     fee.add_argument("--groups", metavar="DIR", type=Path, default=None,
                      help="前面步骤保存结果的文件夹，从中读取 社团分配结果.xlsx 和 师资排班.xlsx（默认：台账所在的文件夹；"
                           "找不到时按默认方法重新计算）")
@@ -351,7 +351,7 @@ def _cmd_roster(args: argparse.Namespace) -> int:
     subsidy = sf.subsidies(roster, check.calendar, settings.periods_per_day, sf.SubsidyRule.from_settings(settings))
     _print_problems(list(groups.problems) + list(roster.problems))
     try:
-        rf.write_roster(out, roster, subsidy, f"{settings.school_name}{settings.term_name}师资排班")
+        rf.write_roster(out, roster, subsidy, f"{settings.school_name} {settings.term_name}")
     except OSError as exc:
         print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
         return 1
@@ -380,14 +380,14 @@ def _cmd_fees(args: argparse.Namespace) -> int:
     plan = fees.plan_fees(settings, check.calendar, groups.people.taking_part, check.frame("attendance"),
                           students=check.frame("students"), subsidies=subsidy, expenses=check.frame("expenses"),
                           activities=check.frame("activities"))
-    _print_problems(list(plan.problems))
+    # rows the loader already set aside (a weekend, an unknown 学号) belong in the ledger's account too
+    problems = [*(check.inputs["attendance"].problems if "attendance" in check.inputs else ()), *plan.problems]
+    _print_problems(problems)
     written = {"台账": out, "收费表": out.with_name(ff.COLLECTION_FILE), "公示": out.with_name(ff.NOTICE_FILE),
                "收支": out.with_name(ff.BUDGET_FILE)}
-    if args.out:
-        written = {"台账": out, **{k: out.with_name(f"{out.stem}_{k}.xlsx") for k in ("收费表", "公示", "收支")}}
     heading = f"{settings.school_name} {settings.term_name}"
     try:
-        ff.write_ledger(written["台账"], plan.ledger, plan.attendance, plan.problems)
+        ff.write_ledger(written["台账"], plan.ledger, plan.attendance, problems)
         ff.write_collection(written["收费表"], plan.ledger, heading)
         ff.write_notice(written["公示"], plan.ledger, settings, plan.budget)
         ff.write_budget(written["收支"], plan.budget)

@@ -1131,6 +1131,15 @@ def budget(ledger: Ledger, subsidies: pd.DataFrame | None = None, expenses: pd.D
     return Budget(by_month, table, refused_frame, consumables, tuple(group_repeats(problems)))
 
 
+def check_expenses(expenses: pd.DataFrame, calendar: TermCalendar, activities: pd.DataFrame | None = None,
+                   file_name: str = "expenses.xlsx") -> list[Problem]:
+    """What ``afterschool validate`` says of the spending plan: the same line checks as :func:`budget`
+    (refused utilities and venue costs, unreadable amounts, months outside the term)."""
+    month_days = calendar.count_by_month()
+    problems, _, _ = _expense_lines(expenses, month_days, list(month_days.index), activities, file_name)
+    return problems
+
+
 def _spread(amount: Decimal, month_days: pd.Series, months: list[str]) -> list[tuple[str, Decimal]]:
     """``amount`` over ``months`` in proportion to their service days, cumulative rounding: the
     parts add up to the amount exactly."""
@@ -1169,7 +1178,7 @@ def _expense_lines(expenses: pd.DataFrame, month_days: pd.Series, months: list[s
             why = f"属于学校公用开支（{word}），不能从课后服务收费中列支"
             problems.append(Problem(file_name, f"{why}：{SPENDING_RULE}，这一行未列入支出",
                                     "删除这一行，改由学校公用经费列支；如确是活动直接耗材，把项目写具体（如“美术社团画纸”）",
-                                    Severity.ERROR, row, column, text))
+                                    Severity.WARNING, row, column, text))  # refused, and planning goes on without it
             refused.append((row, item, category_text, _shown(raw_amount), _shown(raw_month), why))
             continue
         amount = parse_money(raw_amount)

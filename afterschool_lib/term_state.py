@@ -85,11 +85,16 @@ def _still_taking_part(placements: pd.DataFrame, people: Participants, activitie
     if len(gone):
         notes.append(Problem(saved.name, f"{len(gone)} 个社团名额的学生已不在参加名单中或社团已不在活动清单中，未计入",
                              "如有学生退出或社团调整，回到分组编班步骤重新分配并保存", Severity.WARNING, None, STUDENT_ID,
-                             "、".join(sorted(set(gone[STUDENT_ID].astype(str))))))
+                             _some(sorted(set(gone[STUDENT_ID].astype(str))))))
     kept = placements.loc[keep, [STUDENT_ID, ACTIVITY_ID]]
     held = set(kept[ACTIVITY_ID])
     statuses = {code: (al.OPEN if code in held else NOT_MEETING) for code in listed}
     return kept, statuses, notes
+
+
+def _some(ids: list[str], shown: int = 5) -> str:
+    """A few 学号 and how many more: a line a person can read, not five hundred numbers."""
+    return "、".join(ids[:shown]) + (f" 等 {len(ids)} 人" if len(ids) > shown else "")
 
 
 def _club_table(activities: pd.DataFrame, placements: pd.DataFrame, statuses: dict[str, str]) -> pd.DataFrame:

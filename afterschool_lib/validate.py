@@ -134,6 +134,14 @@ def check_folder(folder: Path | str) -> FolderCheck:
     if settings is not None and "activities" in inputs:
         found = _activity_days_served(inputs["activities"], settings.service_weekdays)
         inputs["activities"] = _with(inputs["activities"], found)
+    if settings is not None:
+        from .fees import check_expenses, fee_options  # fees builds on this module
+
+        problems.extend(fee_options(settings)[1])
+        if "expenses" in inputs and calendar is not None and inputs["expenses"].usable:
+            activities = inputs["activities"].frame if "activities" in inputs else None
+            found = check_expenses(inputs["expenses"].frame, calendar, activities, inputs["expenses"].file_name)
+            inputs["expenses"] = _with(inputs["expenses"], found)
     return FolderCheck(folder, settings, calendar, inputs, tuple(problems))
 
 

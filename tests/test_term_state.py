@@ -42,7 +42,7 @@ def test_the_saved_allocation_with_a_hand_move_is_what_later_steps_see(sample_co
     assert gf.ALLOCATION_FILE in groups.source
     assert len(groups.placements) == len(saved) - 1 and first_id in set(groups.placements["学号"])
     (note,) = [p for p in groups.problems if p.file == gf.ALLOCATION_FILE]
-    assert "不存在的学号" in note.value and "未计入" in note.message
+    assert "不存在的学号" in note.value and "未计入" in note.message and len(note.value) < 80
     fcfs_counts = saved[saved["学号"] != "不存在的学号"]["活动编号"].value_counts()
     counted = groups.clubs.set_index("活动编号")[al.PLACED_COUNT]
     assert all(counted[code] == n for code, n in fcfs_counts.items())
@@ -66,6 +66,6 @@ def test_roster_then_fees_commands_write_the_contract_and_chain(sample_copy: Pat
     ledger = pd.read_excel(out / "收费台账.xlsx", sheet_name=0, dtype=str)
     assert list(ledger.columns[:6]) == ["学号", "月份", "课时数", "应收金额", "减免金额", "实收金额"]
     assert ledger["月份"].str.fullmatch(r"\d{4}-\d{2}").all()
-    posted = pd.read_excel(out / "收费台账_公示.xlsx", sheet_name=None, dtype=str)
+    posted = pd.read_excel(out / "收费公示.xlsx", sheet_name=None, dtype=str)
     for frame in posted.values():
         assert {"学号", "姓名", "联系电话"}.isdisjoint(frame.columns)

@@ -179,3 +179,15 @@ def test_clubs_listed_with_zero_clubs_wanted_are_named(small_term: Path):
     (problem,) = _by(check.problems, "survey.csv", "最多社团数")
     assert problem.row == 2 and "不会分配社团" in problem.message and problem.severity is Severity.WARNING
     assert len(check.frame("survey")) == 2  # warned, not dropped
+
+
+def test_fee_variants_and_the_spending_plan_are_checked_before_planning(small_term: Path):
+    update_settings_file(small_term / "settings.yaml", {"收费.退费规则": "按周退还"})
+    write_xlsx(small_term / "expenses.xlsx", [["项目", "类别", "金额", "月份"],
+                                              ["美术社团画纸", "耗材", "800", "2025-10"],
+                                              ["物业管理费", "其他", "2000", "2025-11"]])
+    check = check_folder(small_term)
+    (rule,) = [p for p in check.problems if p.column and "退费规则" in p.column]
+    assert rule.is_error and rule.value == "按周退还" and not check.usable
+    (refused,) = _by(check.problems, "expenses.xlsx", "项目")
+    assert refused.row == 3 and "物业" in refused.message and refused.severity is Severity.WARNING
