@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from . import fees
 from .files import write_bytes_atomic
@@ -30,7 +31,7 @@ from .group_files import _list_sheet as list_sheet
 from .problems import Problem, problems_table
 from .schema import ATTENDANCE_STATES, STATUS, STUDENT_ID
 from .settings import Settings
-from .workbooks import add_table_sheet, list_validation, new_workbook, workbook_bytes
+from .workbooks import add_table_sheet, list_validation, new_workbook, rule_cells, workbook_bytes
 
 LEDGER_FILE = "收费台账.xlsx"
 COLLECTION_FILE = "班级收费表.xlsx"
@@ -137,7 +138,12 @@ def collection_bytes(ledger: fees.Ledger, heading: str = "", month: str | None =
         total = fees.money_sum(table[money[-1]]) if money else Decimal("0.00")
         note = (f"{fees.standard_text(ledger.rule)}；共 {len(table)} 人，{'实收' if month else '实收合计'} {total} 元；"
                 "请核对后在“缴费确认”栏签字")
-        _printable(book, name, f"{prefix}{name} {when}课后服务收费表", note, table)
+        _printable(book, name, f"{prefix}{name} {when}课后服务收费表", note, fees.with_total_row(table))
+        sheet = book[name[:31]]
+        rule_cells(sheet, 3)
+        for j, column in enumerate(table.columns, start=1):
+            if column in fees.COLLECTION_EXTRA:  # room for a parent's signature
+                sheet.column_dimensions[get_column_letter(j)].width = 14
     if not book.sheetnames:
         book.create_sheet("没有收费记录")
     return workbook_bytes(book)

@@ -958,6 +958,19 @@ def collection_sheets(ledger: Ledger, month: str | None = None) -> dict[str, pd.
     return sheets
 
 
+def with_total_row(table: pd.DataFrame) -> pd.DataFrame:
+    """A class's collection table with a 合计 row: 课时 and money columns summed exactly."""
+    total: dict = dict.fromkeys(table.columns, None)
+    total["序号"] = TOTAL_LABEL
+    for column in table.columns:
+        values = [v for v in table[column] if isinstance(v, Decimal)]
+        if values:
+            total[column] = money_sum(values)
+        elif column.endswith(PERIODS) and pd.api.types.is_numeric_dtype(table[column]):
+            total[column] = int(table[column].sum())
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+
 def public_notice(ledger: Ledger, settings: Settings, budget: Budget | None = None) -> dict[str, pd.DataFrame]:
     """The 收费公示 tables, fit for posting: the standard and its basis, the waiver policy, totals
     per class and month, the school's monthly totals and (given a budget) how the money is spent.

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from . import staffing as sf
@@ -28,7 +28,7 @@ from .files import write_bytes_atomic
 from .group_files import _list_sheet as list_sheet  # the printable-list layout of step 02, shared
 from .problems import Problem, Severity, problems_table
 from .schema import NAME, ROOM, STAFF_ID, STAFF_TYPE
-from .workbooks import add_table_sheet, new_workbook, workbook_bytes
+from .workbooks import add_table_sheet, new_workbook, rule_cells, workbook_bytes
 
 ROSTER_FILE = "师资排班.xlsx"
 DUTIES_SHEET, GAPS_SHEET, GRID_SHEET, PERSONAL_SHEET = "排班", "缺口", "值班表", "个人课表"
@@ -37,8 +37,6 @@ FIRST_COLUMNS = (sf.WEEKDAY, sf.GROUP, STAFF_ID, sf.ROLE, NAME, sf.KIND, ROOM)
 TOTAL = "合计"
 _MONEY_COLUMNS = (sf.RATE, sf.AMOUNT)
 _DAY_WIDTH = 16  # a weekday column of the printed grids: two names or a group and its room
-_THIN = Side(style="thin", color="808080")
-_RULED = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def duty_table(roster: sf.Roster) -> pd.DataFrame:
@@ -116,11 +114,10 @@ def _printable(sheet, wrap_from: int) -> None:
     for j in range(wrap_from, sheet.max_column + 1):
         letter = get_column_letter(j)
         sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, _DAY_WIDTH)
-    for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row, max_col=sheet.max_column):
+    rule_cells(sheet, 3)
+    for row in sheet.iter_rows(min_row=4, max_row=sheet.max_row, min_col=wrap_from, max_col=sheet.max_column):
         for cell in row:
-            cell.border = _RULED
-            if cell.row > 3 and cell.column >= wrap_from:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _exact_money(sheet, table: pd.DataFrame) -> None:

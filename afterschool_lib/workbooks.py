@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
@@ -27,6 +27,8 @@ from .files import write_bytes_atomic
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)  # stamped into every workbook: reproducible files
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_THIN = Side(style="thin", color="808080")
+RULED = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 MAX_COLUMN_WIDTH = 40  # wider text wraps, so a printed page stays readable
 _LINE_HEIGHT = 15  # points per wrapped line at the default 11-point font
 
@@ -127,6 +129,13 @@ def add_table_sheet(book: Workbook, title: str, frame: pd.DataFrame, text_column
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def rule_cells(sheet, first_row: int) -> None:
+    """Thin lines around every cell from ``first_row`` down: a printed list people write on."""
+    for row in sheet.iter_rows(min_row=first_row, max_row=sheet.max_row, max_col=sheet.max_column):
+        for cell in row:
+            cell.border = RULED
 
 
 def write_tables(path: Path | str, sheets: dict[str, pd.DataFrame], text_columns: tuple[str, ...] = ()) -> Path:
