@@ -415,7 +415,7 @@ class Roster:
 def make_roster(staff: pd.DataFrame, needs: pd.DataFrame, service_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4),
                 duty_per_day: int = 2, pins: Iterable[tuple[str, str, str]] = (), *,
                 stages: tuple[str, ...] = DEFAULT_STAGES, time_limit: float = DEFAULT_STAGE_LIMIT,
-                seed: int = 0) -> Roster:
+                seed: int = 0, activities_file: str = "activities.xlsx") -> Roster:
     """The weekly roster for ``needs`` (from :func:`needs`) with ``duty_per_day`` 值班 each day.
 
     ``pins``: (星期, 组别, 工号) the team has fixed, e.g. after looking at a first roster; each is
@@ -429,7 +429,8 @@ def make_roster(staff: pd.DataFrame, needs: pd.DataFrame, service_weekdays: tupl
     1–2, with fewer faces per group. ``time_limit`` is per stage, in
     CP-SAT's deterministic seconds, so the same inputs give the same roster on any machine;
     ``status`` says whether every stage was proven optimal within it. Never raises for what the
-    inputs say: places that cannot be filled become rows of ``gaps``. (A ``stages`` name that is
+    inputs say: places that cannot be filled become rows of ``gaps``. ``activities_file`` names the
+    activity list in messages about its 指定教师. (A ``stages`` name that is
     not a stage is a programming error and raises ValueError.)
     """
     order = (STAGE_GAPS, *[s for s in stages if s != STAGE_GAPS])
@@ -444,7 +445,7 @@ def make_roster(staff: pd.DataFrame, needs: pd.DataFrame, service_weekdays: tupl
 
     fixing = _Fixing(people, places, usable, free_days)
     problems += _apply_pins(pins, fixing, by_id)
-    problems += _apply_assigned_teachers(fixing, by_id)
+    problems += _apply_assigned_teachers(fixing, by_id, activities_file)
     chosen, results = _solve(people, places, usable, free_days, fixing.fixed, order, time_limit, seed)
     return _roster(people, places, chosen, fixing, usable, free_days, problems, results, service_weekdays,
                    duty_per_day, staff)
@@ -531,7 +532,7 @@ def _resolve_teacher(text: str, people: list[_Person], by_id: dict[str, int]) ->
     return None, f"教职工表中没有工号或姓名为“{text}”的人"
 
 
-def _apply_assigned_teachers(fixing: _Fixing, by_id: dict[str, int]) -> list[Problem]:
+def _apply_assigned_teachers(fixing: _Fixing, by_id: dict[str, int], activities_file: str) -> list[Problem]:
     """Fix each club's 指定教师 on every club day they can serve; say why not on the others.
 
     A problem that holds for every day of the club (unknown name, not eligible) is told once.
@@ -560,7 +561,7 @@ def _apply_assigned_teachers(fixing: _Fixing, by_id: dict[str, int]) -> list[Pro
                 fix_text = "核对指定教师的可服务日和每周最多次数，或换一位指定教师；这一天排班已另选他人"
         fixing.notes[q.index].append(why)
         message = f"{where}：{why}"
-        problems.setdefault(message, Problem("activities", message, fix_text, Severity.WARNING, q.row,
+        problems.setdefault(message, Problem(activities_file, message, fix_text, Severity.WARNING, q.row,
                                              ASSIGNED_TEACHER, q.assigned_teacher))
     return list(problems.values())
 

@@ -148,4 +148,4 @@ def solve_roster(check: FolderCheck, groups: TermGroups, pins=()):
 
     settings = check.settings
     return sf.make_roster(check.frame("staff"), term_places(check, groups), settings.service_weekdays,
-                          settings.duty_per_day, pins)
+                          settings.duty_per_day, pins, activities_file=check.inputs["activities"].file_name)

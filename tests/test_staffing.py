@@ -275,7 +275,7 @@ def test_assigned_teacher_by_id_or_name_is_fixed_and_an_ineligible_one_is_named(
     assert by[("周一", "K02")][0] != "T03"  # ineligible: someone else runs it
     problems = {p.message: p for p in result.problems}
     ineligible = next(p for m, p in problems.items() if "张教练" in m)
-    assert "资质审核待审核" in ineligible.message and ineligible.file == "activities"
+    assert "资质审核待审核" in ineligible.message and ineligible.file == "activities.xlsx"
     assert ineligible.row == 3 and ineligible.column == "指定教师" and ineligible.value == "张教练"
     assert any("T04" in m and "可服务日不含周一" in m for m in problems)
     assert any("有 2 人叫“同名”" in m for m in problems)
