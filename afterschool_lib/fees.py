@@ -1141,7 +1141,24 @@ def budget(ledger: Ledger, subsidies: pd.DataFrame | None = None, expenses: pd.D
     by_month = _by_month(table, sorted(set(months) | set(table[MONTH])))
     consumables = _consumables(table)
     refused_frame = pd.DataFrame(refused, columns=list(REFUSED_COLUMNS))
+    problems += _surplus_note(table)
     return Budget(by_month, table, refused_frame, consumables, tuple(group_repeats(problems)))
+
+
+LARGE_SURPLUS = Decimal("0.2")
+"""A term balance above this share of income is pointed out: fees are meant to cover the service's
+staff subsidies and consumables, not to build a reserve (seed 002: adjust the budget to what is collected)."""
+
+
+def _surplus_note(lines: pd.DataFrame) -> list[Problem]:
+    income = money_sum(lines.loc[lines[FLOW] == INCOME, AMOUNT])
+    spent = money_sum(lines.loc[lines[FLOW] == SPENDING, AMOUNT])
+    if income <= 0 or income - spent <= income * LARGE_SURPLUS:
+        return []
+    share = (income - spent) / income
+    return [Problem("经费收支", f"本学期经费结余 {income - spent} 元，占收入的 {share:.0%}；课后服务收费用于人员补助和直接耗材，"
+                                f"结余超过 {LARGE_SURPLUS:.0%} 说明收费标准可能偏高或支出计划不全",
+                    "用测算比较较低的收费标准，或按程序调整支出预算（如教师补助标准、耗材）", Severity.WARNING)]
 
 
 def check_expenses(expenses: pd.DataFrame, calendar: TermCalendar, activities: pd.DataFrame | None = None,

@@ -645,3 +645,13 @@ def test_the_sample_school_settles_and_accounts_for_every_attendance_row():
     assert result.ledger.rows[sc.STUDENT_ID].nunique() == len(people.taking_part)
     months = fees.month_totals(result.ledger).set_index(sc.MONTH)
     assert months.at[fees.TOTAL_LABEL, fees.PAID] == fees.money_sum(result.ledger.rows[fees.PAID])
+
+
+def test_a_large_balance_is_pointed_out(term: Term):
+    """Fees cover subsidies and consumables: a term that keeps most of its income is told so."""
+    unspent = plan(term).budget
+    (note,) = [p for p in unspent.problems if p.file == "经费收支"]
+    assert note.severity is Severity.WARNING and "结余" in note.message and "测算" in note.fix
+    income = unspent.by_month.iloc[-1][fees.INCOME_TOTAL]
+    staff = pd.DataFrame({"工号": ["T001"], "月份": [SEP], "补助金额": [income]})  # everything paid out
+    assert not [p for p in plan(term, subsidies=staff).budget.problems if p.file == "经费收支"]
