@@ -27,11 +27,10 @@ from openpyxl.utils import get_column_letter
 
 from . import fees
 from .files import write_bytes_atomic
-from .group_files import _list_sheet as list_sheet
 from .problems import Problem, problems_table
 from .schema import ATTENDANCE_STATES, STATUS, STUDENT_ID
 from .settings import Settings
-from .workbooks import add_table_sheet, list_validation, new_workbook, rule_cells, workbook_bytes
+from .workbooks import add_table_sheet, list_sheet, list_validation, new_workbook, rule_cells, workbook_bytes
 
 LEDGER_FILE = "收费台账.xlsx"
 COLLECTION_FILE = "班级收费表.xlsx"

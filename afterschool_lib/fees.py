@@ -77,7 +77,7 @@ from .schema import (
 from .settings import FEE, FREE, SETTLEMENTS, WAIVER_GROUPS, FeeRule, Settings
 from .staffing import AMOUNT as SUBSIDY_AMOUNT
 from .term_calendar import TermCalendar
-from .validate import _attendance_days
+from .validate import attendance_days
 
 # --- the ledger's columns (DESIGN section 4: the first six, in this order) ---------------------
 PERIODS = "课时数"
@@ -476,7 +476,7 @@ def check_attendance(attendance: pd.DataFrame, calendar: TermCalendar, enrolled:
         problems.extend(found)
 
     # a day without service: validate's own check, so both speak alike and never disagree
-    found, outside = _attendance_days(LoadResult(ATTENDANCE, Path(file_name), frame, ()), calendar, None)
+    found, outside = attendance_days(LoadResult(ATTENDANCE, Path(file_name), frame, ()), calendar, None)
     if outside is not None and outside.any():
         set_aside(outside.reindex(frame.index, fill_value=False), found, "这天不是课后服务日")
     ids = frame[STUDENT_ID]

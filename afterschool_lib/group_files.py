@@ -15,8 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.pagebreak import Break
 
 from . import allocation as al
 from . import care_groups as cg
@@ -40,7 +38,7 @@ from .schema import (
     ROOM,
     STUDENT_ID,
 )
-from .workbooks import add_table_sheet, new_workbook, workbook_bytes, write_tables
+from .workbooks import add_table_sheet, list_sheet, new_workbook, workbook_bytes, write_tables
 
 ALLOCATION_FILE = "社团分配结果.xlsx"
 PUBLIC_FILE = "社团分配公示.xlsx"
@@ -189,29 +187,6 @@ def read_allocation_seed(path: Path | str) -> int | None:
 
 # --- printable lists --------------------------------------------------------------------------
 
-def _list_sheet(book, title: str, heading: str, note: str, frame: pd.DataFrame, breaks: list[int] = ()) -> None:
-    """A table under a two-line heading, printed with its header row on every page."""
-    add_table_sheet(book, title, frame, text_columns=(STUDENT_ID, PHONE))
-    sheet = book[title[:31]]
-    heights = {row: dim.height for row, dim in sheet.row_dimensions.items() if dim.height}
-    sheet.insert_rows(1, 2)  # openpyxl moves the cells down but not the heights of wrapped rows
-    for row in heights:
-        sheet.row_dimensions[row].height = None
-    for row, height in heights.items():
-        sheet.row_dimensions[row + 2].height = height
-    sheet["A1"] = heading
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = note
-    sheet["A2"].alignment = Alignment(wrap_text=False)
-    last = max(len(frame.columns), 1)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    sheet.freeze_panes = "A4"
-    sheet.print_title_rows = "3:3"
-    for row in breaks:  # data row index (0-based) after which a new page starts
-        sheet.row_breaks.append(Break(id=row + 3))
-
-
 def club_lists_bytes(allocation: al.Allocation, applicants: pd.DataFrame, activities: pd.DataFrame) -> bytes:
     """One printable sheet per open club for its teacher: 序号, 学号, 姓名, 性别, 班级, 家长, 电话."""
     book = new_workbook()
@@ -229,7 +204,7 @@ def club_lists_bytes(allocation: al.Allocation, applicants: pd.DataFrame, activi
         teacher = "" if pd.isna(club.get(ASSIGNED_TEACHER)) else f"；指导教师：{club[ASSIGNED_TEACHER]}"
         note = (f"活动日：{club[ACTIVITY_DAYS]}；场地：{'' if pd.isna(club.get(ROOM)) else club[ROOM]}；"
                 f"适用年级：{club[ELIGIBLE_GRADES]}；人数：{len(members)}{teacher}")
-        _list_sheet(book, f"{code} {club[ACTIVITY_NAME]}", f"{code} {club[ACTIVITY_NAME]} 学生名单", note, members)
+        list_sheet(book, f"{code} {club[ACTIVITY_NAME]}", f"{code} {club[ACTIVITY_NAME]} 学生名单", note, members)
     if not book.sheetnames:
         book.create_sheet("没有开班的社团")
     return workbook_bytes(book)
@@ -255,7 +230,7 @@ def group_lists_bytes(care: cg.CareGroups, weekdays_in_order: list[str]) -> byte
         members.insert(2, ROOM, members[cg.GROUP].map(dict(zip(groups[cg.GROUP], groups[ROOM]))))
         sizes = members.groupby(cg.GROUP, sort=False).size()
         breaks = list(sizes.cumsum().iloc[:-1])
-        _list_sheet(book, day, f"{day} 看护（作业辅导）分组名单", f"共 {len(groups)} 组、{len(members)} 人，每组一页",
+        list_sheet(book, day, f"{day} 看护（作业辅导）分组名单", f"共 {len(groups)} 组、{len(members)} 人，每组一页",
                     members.drop(columns=[GRADE]), breaks)
     return workbook_bytes(book)
 

@@ -25,10 +25,9 @@ from openpyxl.utils import get_column_letter
 
 from . import staffing as sf
 from .files import write_bytes_atomic
-from .group_files import _list_sheet as list_sheet  # the printable-list layout of step 02, shared
 from .problems import Problem, Severity, problems_table
 from .schema import NAME, ROOM, STAFF_ID, STAFF_TYPE
-from .workbooks import add_table_sheet, new_workbook, rule_cells, workbook_bytes
+from .workbooks import add_table_sheet, list_sheet, new_workbook, rule_cells, workbook_bytes
 
 ROSTER_FILE = "师资排班.xlsx"
 DUTIES_SHEET, GAPS_SHEET, GRID_SHEET, PERSONAL_SHEET = "排班", "缺口", "值班表", "个人课表"

@@ -246,7 +246,7 @@ def cross_check(inputs: dict[str, LoadResult], calendar: TermCalendar | None) ->
     if activities is not None:
         checked["survey"] = _with(checked["survey"], _choice_links(checked["survey"], activities))
     if "attendance" in checked:
-        found, outside = _attendance_days(checked["attendance"], calendar, reference("activities", "attendance", ITEM))
+        found, outside = attendance_days(checked["attendance"], calendar, reference("activities", "attendance", ITEM))
         checked["attendance"] = _with(checked["attendance"], found, outside)
     return checked
 
@@ -316,7 +316,7 @@ def _choice_links(survey: LoadResult, activities: LoadResult) -> list[Problem]:
     return found
 
 
-def _attendance_days(attendance: LoadResult, calendar: TermCalendar | None,
+def attendance_days(attendance: LoadResult, calendar: TermCalendar | None,
                      activities: LoadResult | None) -> tuple[list[Problem], pd.Series | None]:
     frame = attendance.frame
     found: list[Problem] = []

@@ -12,6 +12,7 @@ import io
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +21,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
 from .files import write_bytes_atomic
+from .schema import PHONE, STUDENT_ID
 
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)  # stamped into every workbook: reproducible files
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -136,6 +139,32 @@ def rule_cells(sheet, first_row: int) -> None:
     for row in sheet.iter_rows(min_row=first_row, max_row=sheet.max_row, max_col=sheet.max_column):
         for cell in row:
             cell.border = RULED
+
+
+def list_sheet(book: Workbook, title: str, heading: str, note: str, frame: pd.DataFrame, breaks: Iterable[int] = (),
+               text_columns: tuple[str, ...] = (STUDENT_ID, PHONE)) -> None:
+    """A table under a two-line heading (what it is, then the facts a reader needs), printed with
+    its header row on every page; ``breaks``: data rows after which a new page starts."""
+    add_table_sheet(book, title, frame, text_columns=text_columns)
+    sheet = book[title[:31]]
+    heights = {row: dim.height for row, dim in sheet.row_dimensions.items() if dim.height}
+    sheet.insert_rows(1, 2)  # openpyxl moves the cells down but not the heights of wrapped rows
+    for row in heights:
+        sheet.row_dimensions[row].height = None
+    for row, height in heights.items():
+        sheet.row_dimensions[row + 2].height = height
+    sheet["A1"] = heading
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = note
+    sheet["A2"].alignment = Alignment(wrap_text=False)
+    last = max(len(frame.columns), 1)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    sheet.freeze_panes = "A4"
+    sheet.print_title_rows = "3:3"
+    for row in breaks:  # data row index (0-based) after which a new page starts
+        sheet.row_breaks.append(Break(id=row + 3))
+
 
 
 def write_tables(path: Path | str, sheets: dict[str, pd.DataFrame], text_columns: tuple[str, ...] = ()) -> Path:
