@@ -610,20 +610,10 @@ class _Reader:
         block = doc.get(SUBSIDY)
         if not isinstance(block, Mapping):
             return DEFAULT_DUTY_PERIODS, DEFAULT_PAID_TYPES
-        duty_periods = DEFAULT_DUTY_PERIODS
-        raw, row = block.get(SUBSIDY_DUTY_PERIODS), _line(block, SUBSIDY_DUTY_PERIODS)
-        column = f"{SUBSIDY}.{SUBSIDY_DUTY_PERIODS}"
-        if nz.is_blank(raw):
-            if SUBSIDY_DUTY_PERIODS in block:
-                self.warning(column, f"值班计课时是空的，按 {DEFAULT_DUTY_PERIODS} 课时计",
-                             f"写一个不小于 0 的数，如“{SUBSIDY_DUTY_PERIODS}: 1”", row=row)
-        else:
-            number = None if isinstance(raw, (Mapping, list)) else _decimal(raw)
-            if number is None or number < 0:
-                self.error(column, "值班计课时应为不小于 0 的数（值班一次按几个课时计补助）",
-                           "只写数字，如 1 或 0.5；值班不计补助写 0", raw, row)
-            else:
-                duty_periods = number
+        duty_periods = self.block_number(
+            block, SUBSIDY, SUBSIDY_DUTY_PERIODS, _decimal, 0, DEFAULT_DUTY_PERIODS,
+            "值班计课时应为不小于 0 的数（值班一次按几个课时计补助）", "只写数字，如 1 或 0.5；值班不计补助写 0",
+            blank=(f"值班计课时是空的，按 {DEFAULT_DUTY_PERIODS} 课时计", f"写一个不小于 0 的数，如“{SUBSIDY_DUTY_PERIODS}: 1”"))
         paid = DEFAULT_PAID_TYPES
         raw, row = block.get(SUBSIDY_PAID_TYPES), _line(block, SUBSIDY_PAID_TYPES)
         column = f"{SUBSIDY}.{SUBSIDY_PAID_TYPES}"
@@ -653,30 +643,30 @@ class _Reader:
             self.error(ROSTER, "排班的格式不对", f"在 {ROSTER} 下分行写“{DUTY_PER_DAY}: 2”和“{CHILDREN_PER_ADULT}: 45”",
                        block, _line(doc, ROSTER))
             return DEFAULT_DUTY_PER_DAY, None
-        duty = DEFAULT_DUTY_PER_DAY
-        raw, row = block.get(DUTY_PER_DAY), _line(block, DUTY_PER_DAY)
-        column = f"{ROSTER}.{DUTY_PER_DAY}"
-        if nz.is_blank(raw):
-            if DUTY_PER_DAY in block:
-                self.warning(column, f"每日值班人数是空的，按 {DEFAULT_DUTY_PER_DAY} 人计",
-                             f"填写每天值班的在职教师人数，如 {DEFAULT_DUTY_PER_DAY}；不安排值班填 0", row=row)
-        else:
-            number = None if isinstance(raw, (Mapping, list)) else nz.parse_int(raw)[0]
-            if number is None or number < 0:
-                self.error(column, "每日值班人数应为不小于 0 的整数",
-                           f"填写每天值班的在职教师人数，如 {DEFAULT_DUTY_PER_DAY}；不安排值班填 0", raw, row)
-            else:
-                duty = number
-        ratio = None
-        if not nz.is_blank(block.get(CHILDREN_PER_ADULT)):
-            raw, row = block.get(CHILDREN_PER_ADULT), _line(block, CHILDREN_PER_ADULT)
-            number = None if isinstance(raw, (Mapping, list)) else nz.parse_int(raw)[0]
-            if number is None or number < 1:
-                self.error(f"{ROSTER}.{CHILDREN_PER_ADULT}", "每名成人最多看护学生数应为正整数",
-                           f"填写一名成人最多看护的学生数，如 {DEFAULT_GROUP_SIZE}；空着则按每组人数上限", raw, row)
-            else:
-                ratio = number
+        duty_fix = f"填写每天值班的在职教师人数，如 {DEFAULT_DUTY_PER_DAY}；不安排值班填 0"
+        duty = self.block_number(block, ROSTER, DUTY_PER_DAY, _int, 0, DEFAULT_DUTY_PER_DAY,
+                                 "每日值班人数应为不小于 0 的整数", duty_fix,
+                                 blank=(f"每日值班人数是空的，按 {DEFAULT_DUTY_PER_DAY} 人计", duty_fix))
+        ratio = self.block_number(block, ROSTER, CHILDREN_PER_ADULT, _int, 1, None, "每名成人最多看护学生数应为正整数",
+                                  f"填写一名成人最多看护的学生数，如 {DEFAULT_GROUP_SIZE}；空着则按每组人数上限")
         return duty, ratio
+
+    def block_number(self, block: Mapping, parent: str, key: str, parse, minimum, default, message: str, fix: str,
+                     blank: tuple[str, str] | None = None):
+        """An optional number ``key`` of the block ``parent``: ``default`` when blank (with the
+        ``blank`` warning when the key is there but empty), an error and ``default`` when it is not a
+        number of at least ``minimum``."""
+        raw, row = block.get(key), _line(block, key)
+        column = f"{parent}.{key}"
+        if nz.is_blank(raw):
+            if blank is not None and key in block:
+                self.warning(column, blank[0], blank[1], row=row)
+            return default
+        number = None if isinstance(raw, (Mapping, list)) else parse(raw)
+        if number is None or number < minimum:
+            self.error(column, message, fix, raw, row)
+            return default
+        return number
 
     def targets(self, doc: Mapping) -> tuple[tuple[str, Decimal], ...]:
         block = doc.get(TARGETS)
@@ -980,6 +970,10 @@ def _to_date(value: object) -> tuple[dt.date | None, nz.Invalid | None]:
     if invalid is not None:
         return None, invalid
     return (stamp.date() if stamp is not None else None), None
+
+
+def _int(value: object) -> int | None:
+    return nz.parse_int(value)[0]
 
 
 def _decimal(value: object) -> Decimal | None:
