@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from . import fees
@@ -30,7 +29,7 @@ from .files import write_bytes_atomic
 from .problems import Problem, problems_table
 from .schema import ATTENDANCE_STATES, STATUS, STUDENT_ID
 from .settings import Settings
-from .workbooks import add_table_sheet, list_sheet, list_validation, new_workbook, rule_cells, workbook_bytes
+from .workbooks import add_table_sheet, exact_numbers, list_sheet, list_validation, new_workbook, rule_cells, workbook_bytes
 
 LEDGER_FILE = "收费台账.xlsx"
 COLLECTION_FILE = "班级收费表.xlsx"
@@ -45,22 +44,8 @@ _SHARES = (fees.WAIVER_SHARE,)
 
 
 def _exact_numbers(sheet, frame: pd.DataFrame, header_row: int = 1) -> None:
-    """Decimal cells as exact numbers (add_table_sheet would write them as text), money shown 0.00,
-    shares as percentages; a 合计 row in bold."""
-    columns = list(frame.columns)
-    for j, name in enumerate(columns, start=1):
-        values = frame[name].tolist()
-        if not any(isinstance(v, Decimal) for v in values):
-            continue
-        number_format = _SHARE_FORMAT if name in _SHARES else _MONEY_FORMAT
-        for i, value in enumerate(values, start=header_row + 1):
-            cell = sheet.cell(row=i, column=j)
-            cell.value = value if isinstance(value, Decimal) else (None if value is None or pd.isna(value) else value)
-            cell.number_format = number_format
-    for i, first in enumerate(frame.iloc[:, :2].itertuples(index=False), start=header_row + 1):
-        if fees.TOTAL_LABEL in tuple(first):
-            for cell in sheet[i]:
-                cell.font = Font(bold=True)
+    """Money shown #,##0.00, waiver shares as percentages (see :func:`workbooks.exact_numbers`)."""
+    exact_numbers(sheet, frame, header_row, {name: _SHARE_FORMAT for name in _SHARES}, _MONEY_FORMAT, fees.TOTAL_LABEL)
 
 
 def _table(book, title: str, frame: pd.DataFrame, text_columns: tuple[str, ...] = (STUDENT_ID,)) -> None:

@@ -20,21 +20,20 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from . import staffing as sf
 from .files import write_bytes_atomic
 from .problems import Problem, Severity, problems_table
 from .schema import NAME, ROOM, STAFF_ID, STAFF_TYPE
-from .workbooks import add_table_sheet, list_sheet, new_workbook, rule_cells, workbook_bytes
+from .workbooks import add_table_sheet, exact_numbers, list_sheet, new_workbook, rule_cells, workbook_bytes
 
 ROSTER_FILE = "师资排班.xlsx"
 DUTIES_SHEET, GAPS_SHEET, GRID_SHEET, PERSONAL_SHEET = "排班", "缺口", "值班表", "个人课表"
 WORKLOAD_SHEET, SUBSIDY_SHEET, ELIGIBILITY_SHEET, PROBLEMS_SHEET, NOTES_SHEET = "工作量", "补助", "资格审核", "提示", "说明"
 FIRST_COLUMNS = (sf.WEEKDAY, sf.GROUP, STAFF_ID, sf.ROLE, NAME, sf.KIND, ROOM)
 TOTAL = "合计"
-_MONEY_COLUMNS = (sf.RATE, sf.AMOUNT)
 _DAY_WIDTH = 16  # a weekday column of the printed grids: two names or a group and its room
 
 
@@ -77,7 +76,8 @@ def roster_bytes(roster: sf.Roster, subsidy: pd.DataFrame | None = None, heading
     if subsidy is not None:
         table = subsidy_table(subsidy)
         add_table_sheet(book, SUBSIDY_SHEET, table, text_columns=(STAFF_ID,))
-        _exact_money(book[SUBSIDY_SHEET], table)
+        # money exact and shown 0.00, 课时 as they are, the 合计 row in bold
+        exact_numbers(book[SUBSIDY_SHEET], table, formats={sf.PERIODS: "General"}, default_format="0.00", total_label=TOTAL)
     add_table_sheet(book, ELIGIBILITY_SHEET, roster.eligibility, text_columns=(STAFF_ID,))
     add_table_sheet(book, PROBLEMS_SHEET, problems_table(roster.problems))
     add_table_sheet(book, NOTES_SHEET, sf.explanation(roster))
@@ -118,18 +118,4 @@ def _printable(sheet, wrap_from: int) -> None:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
-
-def _exact_money(sheet, table: pd.DataFrame) -> None:
-    """Money and 课时 as exact decimal numbers (add_table_sheet writes other types as text), 0.00
-    for money; the 合计 row in bold."""
-    columns = list(table.columns)
-    for name in (*_MONEY_COLUMNS, sf.PERIODS):
-        j = columns.index(name) + 1
-        for i, value in enumerate(table[name], start=2):
-            cell = sheet.cell(row=i, column=j)
-            cell.value = None if value is None or (not isinstance(value, Decimal) and pd.isna(value)) else Decimal(value)
-            if name in _MONEY_COLUMNS:
-                cell.number_format = "0.00"
-    for cell in sheet[len(table) + 1]:
-        cell.font = Font(bold=True)
 

@@ -13,6 +13,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +133,26 @@ def add_table_sheet(book: Workbook, title: str, frame: pd.DataFrame, text_column
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def exact_numbers(sheet, frame: pd.DataFrame, header_row: int = 1, formats: dict[str, str] | None = None,
+                  default_format: str = "#,##0.00", total_label: str = "合计") -> None:
+    """Decimal cells as exact numbers (add_table_sheet would write them as text), each column shown
+    in ``formats[name]`` or ``default_format``; a row whose first two cells say ``total_label`` in bold."""
+    formats = formats or {}
+    for j, name in enumerate(frame.columns, start=1):
+        values = frame[name].tolist()
+        if not any(isinstance(v, Decimal) for v in values):
+            continue
+        number_format = formats.get(name, default_format)
+        for i, value in enumerate(values, start=header_row + 1):
+            cell = sheet.cell(row=i, column=j)
+            cell.value = value if isinstance(value, Decimal) else (None if value is None or pd.isna(value) else value)
+            cell.number_format = number_format
+    for i, first in enumerate(frame.iloc[:, :2].itertuples(index=False), start=header_row + 1):
+        if total_label in tuple(first):
+            for cell in sheet[i]:
+                cell.font = Font(bold=True)
 
 
 def rule_cells(sheet, first_row: int) -> None:
