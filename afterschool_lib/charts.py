@@ -32,6 +32,7 @@ with warnings.catch_warnings():
     from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
@@ -39,7 +40,7 @@ from .schema import DATE, DAY_IS_SERVICE, DAY_KIND, FOLLOWS_WEEKDAY, WEEKDAY_NAM
 
 __all__ = [
     "DPI", "FONT_FAMILY", "bar_chart", "calendar_month_grid", "chinese_font_path", "month_panels",
-    "new_figure", "use_chinese_font",
+    "new_figure", "target_chart", "use_chinese_font",
 ]
 
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -146,7 +147,10 @@ def bar_chart(data: pd.Series | pd.DataFrame, title: str, xlabel: str = "", ylab
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
     if isinstance(data, pd.DataFrame) and len(frame.columns) > 1:
-        ax.legend(frameon=False)
+        if horizontal:  # under the axis: inside it would cover the first bars, which run full width
+            ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=len(frame.columns))
+        else:
+            ax.legend(frameon=False)
     return fig
 
 
@@ -321,3 +325,31 @@ def month_panels(fig: Figure) -> list[Axes]:
     return [ax for ax in fig.axes if ax.get_title()]
 
 
+
+
+def target_chart(names: list[str], values: list[float | None], targets: list[float | None], met: list[str],
+                 title: str) -> Figure:
+    """Rates against their targets: one horizontal bar per indicator (blue when met, orange when
+    not, grey without a target), the target as a black tick, the value printed at the bar's end."""
+    fig, ax = new_figure(figsize=(7.5, max(2.5, 0.45 * len(names) + 1.2)))
+    positions = np.arange(len(names))
+    shown = [0.0 if v is None or pd.isna(v) else float(v) for v in values]
+    colours = [_PALETTE[0] if m == "是" else _PALETTE[1] if m == "否" else "#999999" for m in met]
+    ax.barh(positions, shown, height=0.6, color=colours)
+    for y, value, goal in zip(positions, values, targets):
+        has_goal = goal is not None and not pd.isna(goal)
+        if has_goal:
+            ax.plot([goal, goal], [y - 0.4, y + 0.4], color="black", linewidth=2)
+        # the label goes right of both the bar and the target tick, so neither hides it
+        end = max(shown[y], float(goal) if has_goal else 0.0)
+        ax.text(end + 0.012, y, "无数据" if value is None or pd.isna(value) else f"{value:.1%}", va="center", fontsize=9)
+    ax.set_yticks(positions, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.15)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.legend(handles=[Patch(color=_PALETTE[0], label="达标"), Patch(color=_PALETTE[1], label="未达标"),
+                       Patch(color="#999999", label="未设目标"), Line2D([], [], color="black", linewidth=2, label="目标")],
+              frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=4, fontsize=9)
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig

@@ -139,6 +139,20 @@ def build_parser() -> ChineseParser:
                           "找不到时按默认方法重新计算）")
     fee.set_defaults(handler=_cmd_fees)
 
+    evaluate = commands.add_parser(
+        "evaluate", help="期末评价：参与率、出勤、满意度、校内完成作业、安全、师资等指标对照目标，人员考评和表彰建议",
+        description="读取学期文件夹的考勤、满意度调查、安全记录、教职工表和前面步骤保存的分组、排班、收费，计算期末评价指标。"
+                    "结果的第一个工作表是目标达成表，每项指标一行：指标、数值（比例写成小数，如 0.923）、目标、达标（是/否）；"
+                    "其后是各项明细、意见建议（已脱敏）、人员考评、表彰建议、学期对比和图表。")
+    evaluate.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
+    evaluate.add_argument("--out", metavar="FILE", type=Path, default=None,
+                          help="评价报告文件（默认：reports/<学年学期>/期末评价.xlsx）")
+    evaluate.add_argument("--groups", metavar="DIR", type=Path, default=None,
+                          help="前面步骤保存结果的文件夹，从中读取社团分配结果和师资排班（默认：报告所在的文件夹；找不到时按默认方法重新计算）")
+    evaluate.add_argument("--previous", metavar="PATH", type=Path, default=None,
+                          help="上学期的期末评价.xlsx、它所在的输出文件夹，或上学期的学期数据文件夹：给出时逐项对比两个学期")
+    evaluate.set_defaults(handler=_cmd_evaluate)
+
     run = commands.add_parser("run", help="按顺序运行全部步骤笔记本，导出全部文件", description="按顺序运行 notebooks/ 中的每个步骤笔记本，读取 --data 文件夹的数据，把运行后的笔记本和生成的文件写到 --out 文件夹。")
     run.add_argument("--data", metavar="DIR", type=Path, default=None, help="学期数据文件夹（默认：自带的示例学校）")
     run.add_argument("--out", metavar="DIR", type=Path, default=None, help="输出文件夹（默认：reports/<学年学期>/）")
@@ -401,6 +415,40 @@ def _cmd_fees(args: argparse.Namespace) -> int:
           f"减免 {totals['减免金额']} 元，实收 {totals['实收金额']} 元；经费结余 {plan.budget.balance} 元")
     print(f"已写出 {written['台账']}\n已写出 {written['收费表']}（每班一页，交班主任）\n"
           f"已写出 {written['公示']}（张贴用，不含学生姓名和学号）\n已写出 {written['收支']}")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from . import evaluation as ev
+    from . import evaluation_files as ef
+    from .term_state import load_term_evaluation, previous_indicators
+
+    data_dir: Path = args.data or sample_dir()
+    check = _term_check(data_dir)
+    if check is None:
+        return 1
+    settings = check.settings
+    out = _output_file(args.out, settings, ef.EVALUATION_FILE)
+    previous, problems = (None, [])
+    if args.previous is not None:
+        previous, problems = previous_indicators(args.previous)
+    evaluation, groups, staffing = load_term_evaluation(data_dir, check, args.groups or out.parent, previous)
+    problems = [*groups.problems, *staffing.problems, *problems]
+    _print_problems(problems)
+    try:
+        ef.write_evaluation(out, evaluation, f"{settings.school_name} {settings.term_name}",
+                            f"社团分配：{groups.source}；排班：{staffing.source}", problems)
+    except OSError as exc:
+        print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
+        return 1
+    print(f"社团分配：{groups.source}\n排班：{staffing.source}")
+    for record in evaluation.targets.to_dict("records"):
+        shown = ev.shown_value(record[ev.INDICATOR], record[ev.VALUE])
+        goal = f"，目标 {ev.target_text(record)}" if record[ev.TARGET] is not None else ""
+        print(f"  {record[ev.INDICATOR]}：{shown}{goal}  {record[ev.VERDICT]}")
+    for note in evaluation.notes:
+        print(f"提示：{note}")
+    print(f"已写出 {out}")
     return 0
 
 

@@ -10,7 +10,7 @@ budget, and the attendance sheets the class teachers fill in.
   names, no phones.
 - 经费收支.xlsx: income against spending per month, every line, refused lines with the reason.
 - 考勤表.xlsx: a printable sheet per class with one row per student and service day to fill in;
-  its first six columns are the attendance input's, so filled rows paste straight into it.
+  its first seven columns are the attendance input's, so filled rows paste straight into it.
 
 Money is written as exact decimal numbers (openpyxl stores a ``Decimal`` as the number it spells),
 shown with two places; nothing passes through a float. Same inputs, same bytes.
@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from . import fees
 from .files import write_bytes_atomic
 from .problems import Problem, problems_table
-from .schema import ATTENDANCE_STATES, STATUS, STUDENT_ID
+from .schema import ATTENDANCE_STATES, HOMEWORK_DONE, HOMEWORK_STATES, STATUS, STUDENT_ID
 from .settings import Settings
 from .workbooks import add_table_sheet, exact_numbers, list_sheet, list_validation, new_workbook, rule_cells, workbook_bytes
 
@@ -185,7 +185,8 @@ def attendance_sheets_bytes(sheets: dict[str, pd.DataFrame], heading: str = "") 
         days = table[fees.DATE].value_counts(sort=False).sort_index()
         breaks = list(days.cumsum().iloc[:-1]) if len(days) else []
         list_sheet(book, name, f"{prefix}{name} 课后服务考勤表",
-                   f"状态填出勤、缺勤或请假；签退时间写接走的时间（如 17:45）；每个服务日一页，共 {len(days)} 天",
+                   f"状态填出勤、缺勤或请假；签退时间写接走的时间（如 17:45）；三至六年级的作业完成填完成或未完成；"
+                   f"每个服务日一页，共 {len(days)} 天",
                    shown, breaks)
         sheet = book[name[:31]]
         column = list(table.columns).index(STATUS) + 1
@@ -193,6 +194,11 @@ def attendance_sheets_bytes(sheets: dict[str, pd.DataFrame], heading: str = "") 
         check = list_validation(STATUS, ATTENDANCE_STATES)
         check.add(f"{letter}4:{letter}{max(len(table) + 3, 4)}")
         sheet.add_data_validation(check)
+        if HOMEWORK_DONE in table:
+            letter = sheet.cell(row=3, column=list(table.columns).index(HOMEWORK_DONE) + 1).column_letter
+            done = list_validation(HOMEWORK_DONE, HOMEWORK_STATES)
+            done.add(f"{letter}4:{letter}{max(len(table) + 3, 4)}")
+            sheet.add_data_validation(done)
         for row in sheet.iter_rows(min_row=4, max_row=len(table) + 3, max_col=1):
             row[0].number_format = "yyyy-mm-dd"
     if not book.sheetnames:

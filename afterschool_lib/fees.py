@@ -60,6 +60,7 @@ from .schema import (
     EXPENSE_CATEGORIES,
     FOLLOWS_WEEKDAY,
     GRADE,
+    HOMEWORK_DONE,
     HOMEWORK_ITEM,
     ITEM,
     MONTH,
@@ -1036,7 +1037,8 @@ def _percent(share: Decimal) -> str:
 
 # === the attendance sheet for class teachers =====================================================
 
-ATTENDANCE_SHEET_COLUMNS = (DATE, STUDENT_ID, ITEM, STATUS, SIGN_OUT, PICKED_UP_BY, NAME, CARE_GROUP, FOLLOWS_WEEKDAY)
+ATTENDANCE_SHEET_COLUMNS = (DATE, STUDENT_ID, ITEM, STATUS, SIGN_OUT, PICKED_UP_BY, HOMEWORK_DONE, NAME, CARE_GROUP,
+                            FOLLOWS_WEEKDAY)
 
 
 def attendance_sheets(members: pd.DataFrame, calendar: TermCalendar, enrolled: pd.DataFrame | None = None,
@@ -1046,8 +1048,8 @@ def attendance_sheets(members: pd.DataFrame, calendar: TermCalendar, enrolled: p
     ``members`` is :attr:`CareGroups.members` (星期, 组别, 学号, 姓名, 年级, 班级名称). One row per
     student and service day on which the student is in a care group (a 调休 day lists the groups of
     the weekday whose timetable it follows), within 开始日期..退出日期 when ``enrolled`` is given,
-    for ``months`` ("2025-10") or the whole term. The first six columns are exactly the attendance
-    input's, with 项目 作业辅导 filled in, so a filled sheet can be pasted into attendance.xlsx.
+    for ``months`` ("2025-10") or the whole term. The first seven columns are exactly the attendance
+    input's (作业完成 included, for the evaluation), with 项目 作业辅导 filled in, so a filled sheet can be pasted into attendance.xlsx.
     """
     service = _service_table(calendar)
     if months is not None:
@@ -1058,7 +1060,7 @@ def attendance_sheets(members: pd.DataFrame, calendar: TermCalendar, enrolled: p
         window = enrolled.set_index(STUDENT_ID)
         inside = (table[DATE] >= table[STUDENT_ID].map(window[START_DATE])) & (table[DATE] <= table[STUDENT_ID].map(window[END_DATE]))
         table = table[inside.fillna(False).astype(bool)]
-    table = table.assign(**{ITEM: HOMEWORK_ITEM, STATUS: "", SIGN_OUT: "", PICKED_UP_BY: ""})
+    table = table.assign(**{ITEM: HOMEWORK_ITEM, STATUS: "", SIGN_OUT: "", PICKED_UP_BY: "", HOMEWORK_DONE: ""})
     sheets = {}
     order = table[[GRADE, CLASS_NAME]].drop_duplicates()
     order = order.assign(_n=[int(re.sub(r"\D", "", str(n).split("年级")[-1]) or 0) for n in order[CLASS_NAME]])

@@ -34,7 +34,8 @@ What is realistic (so that the notebooks show what a real term looks like)
   allocation decide who, see :func:`kit_outcome`) per service day they chose, between their
   开始日期 and 退出日期, plus a row per club meeting of the club the kit placed them in; 出勤 about 93 %, 请假 about 5 % (more in December, in spells),
   缺勤 about 2 %; 签退时间 follows each family's 离校时段 and the season's window; 接领人 is
-  mostly the same person for a child.
+  mostly the same person for a child; 作业完成 on grade 3–6 作业辅导 days present (about 86 %
+  完成, some children much less), blank for grades 1 and 2, which have no written homework.
 * ``survey`` also records one child leaving on 2025-11-14 (退出日期) and one joining on 2025-10-13
   (开始日期), so fees settle part of a month for each.
 * ``expenses``: the spending plan: consumables for three clubs and for homework care, a liability
@@ -850,6 +851,21 @@ def make_attendance(students: pd.DataFrame, applications: pd.DataFrame, days: pd
                          schema.STATUS: out_state, schema.SIGN_OUT: out_time, schema.PICKED_UP_BY: out_picker})
 
 
+def add_homework(attendance: pd.DataFrame, students: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """作业完成 on each 作业辅导 day a grade 3–6 child was present: most finish at school, some
+    children rarely do. Grades 1 and 2 have no written homework, so their cells stay empty."""
+    rng = _rng(seed, "homework")
+    grade = attendance[schema.STUDENT_ID].map(dict(zip(students[schema.STUDENT_ID], students[schema.GRADE])))
+    counted = ((attendance[schema.ITEM] == schema.HOMEWORK_ITEM) & (attendance[schema.STATUS] == "出勤")
+               & (grade >= 3)).to_numpy()
+    ids = sorted(attendance[schema.STUDENT_ID].unique())
+    habit = dict(zip(ids, rng.beta(8.0, 1.3, size=len(ids))))  # each child's share of days finished
+    chance = attendance[schema.STUDENT_ID].map(habit).to_numpy()
+    finished = rng.random(len(attendance)) < chance
+    done = np.where(counted, np.where(finished, "完成", "未完成"), "")
+    return attendance.assign(**{schema.HOMEWORK_DONE: done})
+
+
 def _minutes(clock: object) -> int:
     hours, minutes = str(clock).split(":")[:2]
     return int(hours) * 60 + int(minutes)
@@ -1161,6 +1177,7 @@ def generate_sample_school(out_dir: Path | str = DEFAULT_OUT_DIR, seed: int = DE
     days = service_days(settings_path, calendar_path)
     attendance = make_attendance(students, applications, days, seed, *kit_outcome(out))
     incidents, attendance = make_incidents(attendance, days, seed)
+    attendance = add_homework(attendance, students, seed)
     leaver = applications.loc[applications[schema.END_DATE].notna(), schema.STUDENT_ID].iloc[0]
     written.append(_write(out / f"{schema.ATTENDANCE.stem}.csv",
                           _csv_bytes(attendance_sheet(attendance, seed, leaver), "utf-8-sig")))

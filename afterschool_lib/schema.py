@@ -78,6 +78,7 @@ ITEM = "项目"
 STATUS = "状态"
 SIGN_OUT = "签退时间"
 PICKED_UP_BY = "接领人"
+HOMEWORK_DONE = "作业完成"  # optional: whether the day's written homework was finished at school
 
 # expenses (经费支出计划): 项目, 类别 and 说明 reuse ITEM, CATEGORY and NOTE
 AMOUNT = "金额"
@@ -110,6 +111,7 @@ INCIDENT_LEVELS = ("一般", "较重", "严重")
 RESPONDENTS = ("学生", "家长", "教师")
 SATISFACTION_LEVELS = ("非常满意", "满意", "一般", "不满意", "非常不满意")
 HOMEWORK_ITEM = "作业辅导"
+HOMEWORK_STATES = ("完成", "未完成")
 # what fee income may pay for (seeds: staff subsidies and direct consumables; insurance and other
 # direct costs of the service are listed apart so the 收费公示 can show them)
 EXPENSE_CATEGORIES = ("教师补助", "耗材", "保险", "其他")
@@ -389,6 +391,13 @@ ATTENDANCE = InputSpec(
                help="出勤、缺勤或请假", example="出勤"),
         Column(SIGN_OUT, Kind.TIME, False, ("离校时间", "签退"), help="接走的时间，如 17:45", example="17:45"),
         Column(PICKED_UP_BY, Kind.TEXT, False, ("接送人", "接孩子人"), help="谁接走的", example="妈妈"),
+        Column(HOMEWORK_DONE, Kind.CHOICE, False, ("作业完成情况", "书面作业完成", "完成作业", "作业是否完成"),
+               choices=HOMEWORK_STATES,
+               choice_aliases=(("是", "完成"), ("已完成", "完成"), ("√", "完成"), ("写完", "完成"), ("全部完成", "完成"),
+                               ("否", "未完成"), ("×", "未完成"), ("没完成", "未完成"), ("部分完成", "未完成"),
+                               ("未写完", "未完成")),
+               help="作业辅导当天的书面作业是否在校内完成：完成或未完成；一、二年级没有书面作业，空着；不记录可以不要这一列",
+               example="完成"),
     ),
 )
 

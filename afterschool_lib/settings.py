@@ -59,6 +59,11 @@ TARGETS = "目标"
 LEADERSHIP = "领导小组"
 LEADER, DEPUTY, MEMBERS = "组长", "副组长", "成员"
 DUTIES = "部门分工"
+COMMENDATION = "表彰"  # the end-of-term commendation rule (05 期末评价)
+TEACHER_AWARDS, VOLUNTEER_AWARDS = "优秀教师名额", "优秀志愿者名额"
+MIN_SESSIONS, MIN_ATTENDANCE, MIN_SATISFACTION = "最少服务次数", "出勤率不低于", "满意度不低于"
+COMMENDATION_COUNTS = (TEACHER_AWARDS, VOLUNTEER_AWARDS, MIN_SESSIONS)
+COMMENDATION_SHARES = (MIN_ATTENDANCE, MIN_SATISFACTION)
 
 FEE_MODES = ("按课时", "按月", "按学期", "免费")
 FREE = "免费"
@@ -154,6 +159,8 @@ class Settings:
     children_per_adult: int | None = None  # None: as many as 每组人数上限
     subsidy_duty_periods: Decimal = DEFAULT_DUTY_PERIODS
     subsidy_paid_types: tuple[str, ...] = DEFAULT_PAID_TYPES
+    # 表彰: only the keys the file sets; afterschool_lib.evaluation fills in its defaults
+    commendation: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def service_weekday_names(self) -> tuple[str, ...]:
@@ -392,6 +399,7 @@ class _Reader:
         targets = self.targets(doc)
         leadership = self.leadership(doc)
         duties = self.duties(doc)
+        commendation = self.commendation(doc)
 
         if any(p.is_error for p in self.problems):
             return SettingsLoad(None, self.problems)
@@ -401,7 +409,7 @@ class _Reader:
             subsidy_per_period=subsidy, group_size=group_size, targets=targets,
             leadership=leadership, duties=duties, source=self.source,
             duty_per_day=duty_per_day, children_per_adult=children_per_adult,
-            subsidy_duty_periods=duty_periods, subsidy_paid_types=paid_types,
+            subsidy_duty_periods=duty_periods, subsidy_paid_types=paid_types, commendation=commendation,
         )
         return SettingsLoad(settings, self.problems)
 
@@ -693,6 +701,35 @@ class _Reader:
                 self.error(where, f"{name}是比例，应在 0 到 1 之间", "写成小数（如 0.95）或百分数（如 95%）", raw, row)
                 continue
             found.append((name, share))
+        return tuple(found)
+
+    def commendation(self, doc: Mapping) -> tuple[tuple[str, Decimal], ...]:
+        """The optional 表彰 block: award numbers and the thresholds a nominee must meet."""
+        block = doc.get(COMMENDATION)
+        if _empty(block):
+            return ()
+        fix = (f"在 {COMMENDATION} 下分行写，如“{TEACHER_AWARDS}: 5”“{MIN_SESSIONS}: 16”“{MIN_ATTENDANCE}: 0.9”；"
+               "可写的项：" + "、".join(COMMENDATION_COUNTS + COMMENDATION_SHARES))
+        if not isinstance(block, Mapping):
+            self.error(COMMENDATION, "表彰的格式不对", fix, block, _line(doc, COMMENDATION))
+            return ()
+        found = []
+        for key, raw in block.items():
+            name, row = nz.clean_text(key), _line(block, key)
+            where = f"{COMMENDATION}.{name}"
+            if name in COMMENDATION_COUNTS:
+                number = self.block_number(block, COMMENDATION, key, _int, 0, None, f"{name}应为不小于 0 的整数",
+                                           "只写整数，如 5")
+            elif name in COMMENDATION_SHARES:
+                number = _share(raw)
+                if number is None or not 0 <= number <= 1:
+                    self.error(where, f"{name}是比例，应在 0 到 1 之间", "写成小数（如 0.9）或百分数（如 90%）", raw, row)
+                    continue
+            else:
+                self.warning(where, f"表彰中没有“{name}”这一项，已忽略", fix, raw, row)
+                continue
+            if number is not None:
+                found.append((name, Decimal(number)))
         return tuple(found)
 
     def leadership(self, doc: Mapping) -> tuple[tuple[str, object], ...]:
@@ -1017,7 +1054,7 @@ def _share(value: object) -> Decimal | None:
 
 def _is_count_target(name: str) -> bool:
     """Targets that count events (安全事故: 0) rather than give a rate."""
-    return "事故" in name or name.endswith(("次数", "起数", "人数"))
+    return "事故" in name or name.endswith(("次数", "起数", "人数", "数量", "个数"))
 
 
 def _names(value: object) -> tuple[str, ...]:

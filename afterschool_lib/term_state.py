@@ -149,3 +149,66 @@ def solve_roster(check: FolderCheck, groups: TermGroups, pins=()):
     settings = check.settings
     return sf.make_roster(check.frame("staff"), term_places(check, groups), settings.service_weekdays,
                           settings.duty_per_day, pins, activities_file=check.inputs["activities"].file_name)
+
+
+def term_fee_plan(check: FolderCheck, groups: TermGroups, staffing: TermStaffing):
+    """The fee plan of step 04 (ledger, attendance check, budget) from the groups and duties."""
+    from . import fees
+    from . import staffing as sf
+
+    settings = check.settings
+    subsidy = sf.subsidies(staffing.duties, check.calendar, settings.periods_per_day, sf.SubsidyRule.from_settings(settings))
+    return fees.plan_fees(settings, check.calendar, groups.people.taking_part, check.frame("attendance"),
+                          students=check.frame("students"), subsidies=subsidy, expenses=check.frame("expenses"),
+                          activities=check.frame("activities"))
+
+
+def load_term_evaluation(data_dir: Path | str, check: FolderCheck, out_dir: Path | str | None = None,
+                         previous: pd.DataFrame | None = None, rule=None):
+    """The term's evaluation (step 05) from the inputs and what steps 02–04 saved in ``out_dir``.
+
+    Returns (evaluation, groups, staffing): the last two say where the allocation and roster came from.
+    """
+    from . import evaluation as ev
+    from . import fees
+    from . import staffing as sf
+    from .masking import PERSONAL_COLUMNS
+
+    groups = load_term_groups(data_dir, check, out_dir)
+    staffing = load_term_staffing(data_dir, check, out_dir, groups)
+    plan = term_fee_plan(check, groups, staffing)
+    set_aside = set()
+    if plan.attendance is not None:
+        accounting = plan.attendance.accounting
+        set_aside = set(accounting.loc[accounting[fees.OUTCOME] == fees.SET_ASIDE, fees.EXCEL_ROW].dropna().astype(int))
+    students, staff = check.frame("students"), check.frame("staff")
+    names = tuple(sorted({str(v) for frame in (students, staff) for column in PERSONAL_COLUMNS if column in frame
+                          for v in frame[column].dropna() if str(v).strip()}))
+    evaluation = ev.evaluate(
+        students=students, applications=groups.people.applications, taking_part=groups.people.taking_part,
+        attendance=ev.counted_attendance(check.frame("attendance"), set_aside),
+        timetable=sf.timetable_weekdays(check.calendar), care_members=groups.care.members, clubs=groups.clubs,
+        placements=groups.placements, staff=staff, duties=staffing.duties, satisfaction=check.frame("satisfaction"),
+        incidents=check.frame("incidents"), fee_plan=plan, targets=check.settings.targets,
+        rule=rule or ev.CommendationRule.from_settings(check.settings), names=names, previous=previous)
+    return evaluation, groups, staffing
+
+
+def previous_indicators(source: Path | str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Last term's indicators (指标, 数值) for the comparison: from its 期末评价.xlsx (the file or the
+    output folder holding it), or, given last term's data folder, evaluated from that folder now."""
+    from . import evaluation as ev
+    from . import evaluation_files as ef
+    from .settings import SETTINGS_FILE
+    from .validate import check_folder
+
+    path = Path(source)
+    if path.is_dir() and not (path / ef.EVALUATION_FILE).is_file() and (path / SETTINGS_FILE).is_file():
+        check = check_folder(path)
+        if check.settings is None or not check.usable:
+            return None, [Problem(str(path), "上学期的数据有错误，无法计算上学期的指标，学期对比从略",
+                                  f"运行 afterschool validate {path} 查看并改正，或改为给出上学期的 {ef.EVALUATION_FILE}",
+                                  Severity.WARNING)]
+        evaluation, _, _ = load_term_evaluation(path, check)
+        return evaluation.indicators[[ev.INDICATOR, ev.VALUE]], []
+    return ef.read_indicators(path)
