@@ -150,7 +150,8 @@ def build_parser() -> ChineseParser:
     evaluate.add_argument("--groups", metavar="DIR", type=Path, default=None,
                           help="前面步骤保存结果的文件夹，从中读取社团分配结果和师资排班（默认：报告所在的文件夹；找不到时按默认方法重新计算）")
     evaluate.add_argument("--previous", metavar="PATH", type=Path, default=None,
-                          help="上学期的期末评价.xlsx、它所在的输出文件夹，或上学期的学期数据文件夹：给出时逐项对比两个学期")
+                          help="上学期的期末评价.xlsx、它所在的输出文件夹，或上学期的学期数据文件夹：给出时逐项对比两个学期"
+                               "（默认：学期文件夹中的“上学期”子文件夹，有就用）")
     evaluate.set_defaults(handler=_cmd_evaluate)
 
     run = commands.add_parser("run", help="按顺序运行全部步骤笔记本，导出全部文件", description="按顺序运行 notebooks/ 中的每个步骤笔记本，读取 --data 文件夹的数据，把运行后的笔记本和生成的文件写到 --out 文件夹。")
@@ -430,8 +431,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     settings = check.settings
     out = _output_file(args.out, settings, ef.EVALUATION_FILE)
     previous, problems = (None, [])
-    if args.previous is not None:
-        previous, problems = previous_indicators(args.previous)
+    last_term = ef.previous_source(data_dir, args.previous)
+    if last_term is not None:
+        previous, problems = previous_indicators(last_term)
     evaluation, groups, staffing = load_term_evaluation(data_dir, check, args.groups or out.parent, previous)
     problems = [*groups.problems, *staffing.problems, *problems]
     _print_problems(problems)

@@ -45,13 +45,13 @@ def problems_view(problems):
 
 
 def as_percent(frame):
-    """A copy for showing: every column whose name ends in 率 written as 77.2%.
+    """A copy for showing: every column whose name ends in 率 (or is 占比) written as 77.2%.
 
     The library keeps rates as fractions (0.772), as DESIGN asks; people read percentages.
     """
     shown = frame.copy()
     for column in shown.columns:
-        if str(column).endswith("率"):
+        if str(column).endswith("率") or column == "占比":
             shown[column] = [("" if pd.isna(v) else f"{v:.1%}") for v in shown[column]]
     return shown
 

@@ -52,8 +52,8 @@ INDICATOR_COLUMNS = (INDICATOR, VALUE, NUMERATOR, DENOMINATOR, DEFINITION)
 STUDENTS_COUNT = "学生数"
 APPLIED = "申请参加"
 TOOK_PART = "实际参加"
-RATE_OF_APPLICANTS = "参与率（申请学生）"
-RATE_OF_SCHOOL = "参与率（全校）"
+RATE_OF_APPLICANTS = "申请学生参与率"
+RATE_OF_SCHOOL = "全校参与率"
 
 PRESENT, ABSENT, ON_LEAVE = "出勤", "缺勤", "请假"
 RECORDS = "记录数"
@@ -80,6 +80,7 @@ TRAINED = "已完成安全培训"
 TRAINING_RATE = "培训覆盖率"
 VETTED = "资质审核通过"
 VETTING_RATE = "资质审核通过率"
+NOT_VETTED = "不需审核"  # 在职教师 are not vetted
 OFFERED = "开班数"
 PLACED_COUNT = "分配人数"
 
@@ -463,9 +464,9 @@ def staff_readiness(staff: pd.DataFrame) -> pd.DataFrame:
         trained = int((part[SAFETY_TRAINING] == "已完成").sum())
         outside = part[part[STAFF_TYPE] != STAFF_TYPES[0]]
         vetted = int((outside[VETTING] == "通过").sum())
-        rows.append((kind, len(part), trained, _value(trained, len(part)), vetted if len(outside) else None,
+        rows.append((kind, len(part), trained, _value(trained, len(part)), vetted if len(outside) else NOT_VETTED,
                      _value(vetted, len(outside))))
-    return pd.DataFrame(rows, columns=[STAFF_TYPE, "人数", TRAINED, TRAINING_RATE, VETTED, VETTING_RATE])
+    return pd.DataFrame(rows, columns=[STAFF_TYPE, "人数", TRAINED, TRAINING_RATE, VETTED, VETTING_RATE], dtype=object)
 
 
 def activities_offered(clubs: pd.DataFrame) -> pd.DataFrame:
@@ -969,3 +970,35 @@ def target_text(record: dict) -> str:
     if is_count(name):
         return f"{'不超过' if lower_is_better(name) else '不少于'} {int(goal)}"
     return f"{'不超过' if lower_is_better(name) else '不低于'} {goal * 100:.0f}%"
+
+
+def _gap_text(name: str, gap) -> str:
+    if gap is None or (isinstance(gap, float) and math.isnan(gap)):
+        return ""
+    if is_count(name):
+        return f"{int(gap):+d}"
+    return f"{gap * 100:+.1f} 个百分点"
+
+
+def targets_view(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets table as people read it: 98.4%, 不低于 95%, +3.4 个百分点, 1,047 / 1,064."""
+    rows = []
+    for r in targets.to_dict("records"):
+        name = r[INDICATOR]
+        counted = "" if r[NUMERATOR] is None or is_count(name) or r[DENOMINATOR] is None else \
+            f"{r[NUMERATOR]:,} / {r[DENOMINATOR]:,}"
+        rows.append((name, shown_value(name, r[VALUE]), "" if r[TARGET] is None else target_text(r), r[VERDICT],
+                     _gap_text(name, r[GAP]), counted))
+    return pd.DataFrame(rows, columns=[INDICATOR, VALUE, TARGET, VERDICT, GAP, f"{NUMERATOR} / {DENOMINATOR}"])
+
+
+def comparison_view(comparison: pd.DataFrame) -> pd.DataFrame:
+    """上学期, 本学期 and 变化 written as percentages or counts."""
+    rows = [(r[INDICATOR], shown_value(r[INDICATOR], r[PREVIOUS]), shown_value(r[INDICATOR], r[CURRENT]),
+             _gap_text(r[INDICATOR], r[CHANGE]), r[TREND]) for r in comparison.to_dict("records")]
+    return pd.DataFrame(rows, columns=[INDICATOR, PREVIOUS, CURRENT, CHANGE, TREND])
+
+
+def definitions(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator of this evaluation with its one-sentence definition."""
+    return indicators[[INDICATOR, DEFINITION]].reset_index(drop=True)

@@ -31,6 +31,7 @@ EVALUATION_FILE = "期末评价.xlsx"
 TARGETS_SHEET = "目标达成"
 INDICATORS_SHEET = "指标一览"
 COMPARISON_SHEET = "学期对比"
+PREVIOUS_FOLDER = "上学期"  # a term folder's subfolder holding last term's 期末评价.xlsx, found without asking
 CHARTS_SHEET = "图表"
 NOTES_SHEET = "说明"
 
@@ -171,6 +172,15 @@ def write_evaluation(path: Path | str, evaluation: ev.Evaluation, heading: str, 
 
 
 # --- last term ---------------------------------------------------------------------------------------
+
+
+def previous_source(data_dir: Path | str, given: Path | str | None = None) -> Path | None:
+    """Where last term's figures come from: ``given`` if any, else the term folder's 上学期 subfolder
+    when it exists (the team copies last term's 期末评价.xlsx there), else None (no comparison)."""
+    if given is not None:
+        return Path(given)
+    folder = Path(data_dir) / PREVIOUS_FOLDER
+    return folder if folder.is_dir() else None
 
 
 def read_indicators(source: Path | str) -> tuple[pd.DataFrame | None, list[Problem]]:

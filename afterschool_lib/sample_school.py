@@ -1185,7 +1185,34 @@ def generate_sample_school(out_dir: Path | str = DEFAULT_OUT_DIR, seed: int = DE
     incidents = incidents.assign(**{schema.DATE: incidents[schema.DATE].map(lambda d: d.strftime("%Y-%m-%d"))})
     xlsx(schema.INCIDENTS.stem, incidents)
     xlsx(schema.SATISFACTION.stem, satisfaction_sheet(students, applications, staff, seed))
+    written.append(write_previous_term(out))
     return written
+
+
+# Last term's (2024-2025学年第二学期) figures, made up to be a little weaker than this term's, so
+# the comparison in step 05 has something to show. Rates as fractions, counts as whole numbers.
+PREVIOUS_TERM = "2024-2025学年第二学期"
+PREVIOUS_INDICATORS = (
+    ("参与率", 0.962), ("全校参与率", 0.842), ("出勤率", 0.921), ("学生满意度", 0.893), ("家长满意度", 0.857),
+    ("教师满意度", 0.861), ("校内完成作业", 0.812), ("安全事故", 4), ("培训覆盖率", 0.903),
+    ("校外人员资质审核通过率", 0.75), ("活动数量", 22), ("志愿满足率", 0.71), ("经费使用合规率", 1.0),
+)
+
+
+def write_previous_term(out: Path) -> Path:
+    """上学期/期末评价.xlsx: what ``afterschool evaluate`` wrote last term, reduced to the 指标一览
+    sheet that the term-over-term comparison reads (see evaluation_files.read_indicators)."""
+    from .evaluation import DEFINITIONS, INDICATOR, VALUE
+    from .evaluation_files import EVALUATION_FILE, INDICATORS_SHEET, PREVIOUS_FOLDER
+    from .workbooks import write_tables
+
+    frame = pd.DataFrame(PREVIOUS_INDICATORS, columns=[INDICATOR, VALUE], dtype=object)
+    frame["口径"] = [DEFINITIONS.get(name, "") for name in frame[INDICATOR]]
+    note = pd.DataFrame([("报告", f"示例小学 {PREVIOUS_TERM} 课后服务期末评价（虚构的示例数据，只保留指标一览）")],
+                        columns=["项目", "内容"])
+    folder = out / PREVIOUS_FOLDER
+    folder.mkdir(exist_ok=True)
+    return write_tables(folder / EVALUATION_FILE, {INDICATORS_SHEET: frame, "说明": note})
 
 
 _REJECTION_REASONS = ("家长下班早，可按时接送，经沟通自愿不参加", "身体原因暂缓参加，下月再申请", "家长要求改为只参加午间托管")

@@ -35,7 +35,7 @@ def test_every_file_is_written(sample_dir: Path):
 
 def test_same_seed_gives_identical_bytes(sample_dir: Path, tmp_path: Path):
     again = sample_school.generate_sample_school(tmp_path / "again")
-    assert len(again) == 12
+    assert len(again) == 13
     for path in again:
         assert path.read_bytes() == (sample_dir / path.name).read_bytes(), path.name
 
