@@ -321,6 +321,14 @@ def question_columns(answers: pd.DataFrame) -> list[str]:
     return [c for c in answers.columns if c not in _DECLARED]
 
 
+def answer_levels(column: pd.Series) -> pd.Series:
+    """A question's answers as five-level values (None when blank or unreadable). Each distinct
+    spelling is parsed once: a survey of 100,000 sheets has only a handful of them."""
+    values = column.astype(object).where(column.notna(), None)
+    levels = {value: parse_satisfaction(value)[0] for value in pd.unique(values)}
+    return pd.Series([levels[v] for v in values], index=column.index, dtype=object)
+
+
 def answers_long(answers: pd.DataFrame) -> pd.DataFrame:
     """One row per answered question: 身份, 年级, 题目, the answer as one of the five levels.
     An answer written 满意度：满意 or 很满意 is read as its level; blanks and unreadable answers are
@@ -332,8 +340,7 @@ def answers_long(answers: pd.DataFrame) -> pd.DataFrame:
     base = answers[[RESPONDENT, GRADE]].copy() if GRADE in answers else answers[[RESPONDENT]].assign(**{GRADE: None})
     parts = []
     for question in questions:
-        levels = [parse_satisfaction(v)[0] for v in answers[question].tolist()]
-        part = base.assign(**{QUESTION: question, "答案": levels})
+        part = base.assign(**{QUESTION: question, "答案": answer_levels(answers[question])})
         parts.append(part[part["答案"].notna()])
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
@@ -414,7 +421,7 @@ def class_satisfaction(answers: pd.DataFrame) -> pd.DataFrame:
     parts = []
     questions = question_columns(families)
     for question in questions:
-        levels = pd.Series([parse_satisfaction(v)[0] for v in families[question].tolist()], index=families.index)
+        levels = answer_levels(families[question])
         parts.append(classes.assign(answered=levels.notna().astype(int), satisfied=levels.isin(SATISFIED_LEVELS).astype(int)))
     both = pd.concat(parts)
     table = both.groupby([GRADE, CLASS]).agg(**{ANSWERS: ("answered", "sum"), SATISFIED: ("satisfied", "sum")})
