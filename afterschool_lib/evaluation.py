@@ -26,13 +26,49 @@ from . import care_groups as cg
 from . import staffing as sf
 from .loaders import parse_satisfaction
 from .schema import (
-    ACTIVITY_ID, ACTIVITY_NAME, CATEGORY, CHOICES, CLASS, CLASS_NAME, COMMENTS, DATE, EXCEL_ROW, GRADE, HANDLING,
-    HOMEWORK_DONE, HOMEWORK_ITEM, INCIDENT_LEVELS, INCIDENT_TYPE, INCIDENT_TYPES, ITEM, JOIN, LEVEL, NAME, RESPONDENT,
-    RESPONDENTS, SAFETY_TRAINING, SATISFACTION, SATISFACTION_LEVELS, STAFF_ID, STAFF_TYPE, STAFF_TYPES, STATUS,
-    STUDENT_ID, VETTING, WEEKDAY_NAMES, GRADE_NAMES,
+    ACTIVITY_ID,
+    ACTIVITY_NAME,
+    CATEGORY,
+    CHOICES,
+    CLASS,
+    CLASS_NAME,
+    COMMENTS,
+    DATE,
+    EXCEL_ROW,
+    GRADE,
+    GRADE_NAMES,
+    HANDLING,
+    HOMEWORK_DONE,
+    HOMEWORK_ITEM,
+    INCIDENT_LEVELS,
+    INCIDENT_TYPE,
+    INCIDENT_TYPES,
+    ITEM,
+    JOIN,
+    LEVEL,
+    NAME,
+    RESPONDENT,
+    RESPONDENTS,
+    SAFETY_TRAINING,
+    SATISFACTION,
+    SATISFACTION_LEVELS,
+    STAFF_ID,
+    STAFF_TYPE,
+    STAFF_TYPES,
+    STATUS,
+    STUDENT_ID,
+    VETTING,
+    WEEKDAY_NAMES,
 )
 from .settings import (
-    MIN_ATTENDANCE, MIN_SATISFACTION, MIN_SESSIONS, TEACHER_AWARDS, VOLUNTEER_AWARDS, Settings,
+    MIN_ATTENDANCE,
+    MIN_SATISFACTION,
+    MIN_SESSIONS,
+    TEACHER_AWARDS,
+    VOLUNTEER_AWARDS,
+    Settings,
+    is_ceiling_target,
+    is_count_target,
 )
 from .survey import MATCHED_BY, class_name_of
 
@@ -147,11 +183,11 @@ COUNTS = frozenset({SAFETY, ACTIVITIES})
 
 
 def lower_is_better(name: str) -> bool:
-    return name in AT_MOST or "事故" in name or "投诉" in name
+    return name in AT_MOST or is_ceiling_target(name)
 
 
 def is_count(name: str) -> bool:
-    return name in COUNTS or "事故" in name or name.endswith(("次数", "起数", "数量", "个数"))
+    return name in COUNTS or is_count_target(name)
 
 
 def _value(numerator: int, denominator: int) -> float | None:

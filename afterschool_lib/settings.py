@@ -689,7 +689,7 @@ class _Reader:
         for name, raw in block.items():
             name = nz.clean_text(name)
             where, row = f"{TARGETS}.{name}", _line(block, name)
-            if _is_count_target(name):
+            if is_count_target(name):
                 number = _decimal(raw)
                 if number is None or number < 0 or number != number.to_integral_value():
                     self.error(where, f"{name}是次数，应为不小于 0 的整数", "一般填 0", raw, row)
@@ -1052,7 +1052,12 @@ def _share(value: object) -> Decimal | None:
     return _decimal(value)
 
 
-def _is_count_target(name: str) -> bool:
+def is_ceiling_target(name: str) -> bool:
+    """Targets that must not be exceeded (安全事故: 0); every other target is a floor."""
+    return "事故" in name or "投诉" in name
+
+
+def is_count_target(name: str) -> bool:
     """Targets that count events (安全事故: 0) rather than give a rate."""
     return "事故" in name or name.endswith(("次数", "起数", "人数", "数量", "个数"))
 

@@ -768,12 +768,17 @@ _INPUT_STEMS = {stem for stem in INPUTS if stem != "survey"}  # the folder's oth
 def export_files(data_dir: Path | str) -> list[Path]:
     """Files in a term folder (and its subfolders) that may hold applications, in a stable order.
 
-    Every table except the other inputs of the folder and the review workbooks qualifies: the
-    team's own survey table and any survey platform download saved beside it.
+    Every table except the other inputs of the folder, the review workbooks and last term's
+    evaluation (in 上学期/) qualifies: the team's own survey table and any survey platform download
+    saved beside it.
     """
+    from .evaluation_files import PREVIOUS_FOLDER
+
     folder = Path(data_dir)
     found = []
     for path in sorted(folder.rglob("*")):
+        if PREVIOUS_FOLDER in path.relative_to(folder).parts[:-1]:
+            continue
         if (path.is_file() and path.suffix.lower() in (".xlsx", ".xls", ".csv") and not path.name.startswith("~$")
                 and path.stem.lower() not in _INPUT_STEMS and "审核" not in path.stem and "复核" not in path.stem):
             found.append(path)

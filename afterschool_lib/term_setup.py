@@ -13,20 +13,28 @@ from pathlib import Path
 import pandas as pd
 
 from .problems import problems_table
-from .schema import DATE, DAY_END, DAY_IS_SERVICE, DAY_KIND, DAY_SEASON, DAY_START, DAY_WEEKDAY, FOLLOWS_WEEKDAY
-from .settings import Settings
+from .schema import (
+    DATE,
+    DAY_END,
+    DAY_IS_SERVICE,
+    DAY_KIND,
+    DAY_SEASON,
+    DAY_START,
+    DAY_WEEKDAY,
+    FOLLOWS_WEEKDAY,
+)
+from .settings import Settings, is_ceiling_target, is_count_target
 from .term_calendar import BREAK, STATUTORY_HOLIDAY, SUSPENDED, WEEKEND, TermCalendar
 from .validate import FolderCheck
 from .workbooks import write_tables
 
 TERM_CALENDAR_FILE = "学期校历.xlsx"
 VALIDATION_REPORT_FILE = "数据检查报告.xlsx"
-_RATE_TARGETS_ARE_COUNTS = ("安全事故",)
 
 
 def _target_text(name: str, value: Decimal) -> str:
-    if name in _RATE_TARGETS_ARE_COUNTS or value > 1:
-        return f"{value.normalize():f}"
+    if is_count_target(name):
+        return f"{'≤' if is_ceiling_target(name) else '≥'} {value.normalize():f}"
     return f"≥ {(value * 100).normalize():f}%"
 
 

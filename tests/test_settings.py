@@ -68,7 +68,11 @@ def test_template_loads_with_the_design_values():
     assert settings.subsidy_duty_periods == Decimal(1) and isinstance(settings.subsidy_duty_periods, Decimal)
     assert settings.subsidy_paid_types == ("在职教师", "退休教师", "校外专业人员")
     assert settings.duty_per_day == 2 and settings.children_per_adult == 45 and settings.adult_ratio == 45
-    assert [name for name, _ in settings.targets] == ["参与率", "学生满意度", "家长满意度", "校内完成作业", "安全事故", "培训覆盖率"]
+    assert [name for name, _ in settings.targets] == ["参与率", "学生满意度", "家长满意度", "校内完成作业", "安全事故", "培训覆盖率",
+                                                     "活动数量", "志愿满足率", "校外人员资质审核通过率", "经费使用合规率"]
+    assert settings.target("活动数量") == 30 and settings.target("志愿满足率") == Decimal("0.90")
+    assert dict(settings.commendation) == {"优秀教师名额": 5, "优秀志愿者名额": 3, "最少服务次数": 16,
+                                           "出勤率不低于": Decimal("0.90"), "满意度不低于": Decimal("0.85")}
     assert settings.target("参与率") == Decimal("0.95") and settings.target("安全事故") == 0
     assert dict(settings.duties)["教务处"] == "内容与师资"
     assert settings.role("成员") == ()
@@ -394,7 +398,8 @@ def test_editable_fields_for_the_form():
     keys = [key for key, _, _ in fields]
     assert keys == ["学校名称", "学年学期", "学期开始", "学期结束", "服务日", "每日课时数", "收费.方式", "收费.标准",
                     "收费.结算", "教师补助.每课时", "每组人数上限", "目标.参与率", "目标.学生满意度", "目标.家长满意度",
-                    "目标.校内完成作业", "目标.安全事故", "目标.培训覆盖率"]
+                    "目标.校内完成作业", "目标.安全事故", "目标.培训覆盖率", "目标.活动数量", "目标.志愿满足率",
+                    "目标.校外人员资质审核通过率", "目标.经费使用合规率"]
     values = {key: value for key, _, value in fields}
     assert values["服务日"] == "周一,周二,周三,周四,周五"
     assert values["收费.标准"] == Decimal("3.5") and values["学期开始"] == dt.date(2025, 9, 1)
