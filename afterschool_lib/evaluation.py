@@ -625,7 +625,7 @@ def targets_table(indicators: pd.DataFrame, targets: tuple[tuple[str, Decimal], 
 
 TEACHER_POOL = ("在职教师", "退休教师", "校外专业人员")
 VOLUNTEER_POOL = ("志愿者", "家长义工")
-TEACHER_AWARD, VOLUNTEER_AWARD = "优秀服务教师", "优秀志愿者（家长义工）"
+TEACHER_AWARD, VOLUNTEER_AWARD = "优秀服务教师", "优秀志愿者"
 
 
 @dataclass(frozen=True)
@@ -661,8 +661,8 @@ class CommendationRule:
         return (f"表彰规则：本学期服务不少于 {self.min_sessions} 次，所负责组出勤率不低于 {self.min_attendance:.0%}，"
                 f"所负责学生的学生和家长满意率不低于 {self.min_satisfaction:.0%}（没有问卷数据的不看这一项），"
                 f"所负责组没有发生较重及以上安全事故；按服务次数、满意率、出勤率依次排序，"
-                f"{TEACHER_AWARD}（{'、'.join(TEACHER_POOL)}）推荐 {self.teacher_awards} 名，"
-                f"{VOLUNTEER_AWARD}（{'、'.join(VOLUNTEER_POOL)}）推荐 {self.volunteer_awards} 名。"
+                f"{TEACHER_AWARD}从{'、'.join(TEACHER_POOL)}中推荐 {self.teacher_awards} 名，"
+                f"{VOLUNTEER_AWARD}从{'、'.join(VOLUNTEER_POOL)}中推荐 {self.volunteer_awards} 名。"
                 "可在学期设置的“表彰”一段修改。")
 
 

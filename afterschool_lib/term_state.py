@@ -212,3 +212,47 @@ def previous_indicators(source: Path | str) -> tuple[pd.DataFrame | None, list[P
         evaluation, _, _ = load_term_evaluation(path, check)
         return evaluation.indicators[[ev.INDICATOR, ev.VALUE]], []
     return ef.read_indicators(path)
+
+
+@dataclass(frozen=True, eq=False)
+class TermRecord:
+    """Everything the term's documents draw on (step 06): the checked inputs, the groups, the
+    duties, the fee plan and, when the term has attendance or answers to evaluate, the evaluation.
+    ``sources`` says where the groups and the duties came from, in Chinese."""
+
+    check: FolderCheck
+    groups: TermGroups
+    staffing: TermStaffing
+    fees: object  # fees.FeePlan
+    evaluation: object | None  # evaluation.Evaluation
+    sources: tuple[str, ...]
+
+    @property
+    def settings(self):
+        return self.check.settings
+
+    @property
+    def calendar(self):
+        return self.check.calendar
+
+    def frame(self, stem: str) -> pd.DataFrame | None:
+        return self.check.frame(stem)
+
+
+def load_term_record(data_dir: Path | str, check: FolderCheck, out_dir: Path | str | None = None) -> TermRecord:
+    """The term as steps 02–05 left it in ``out_dir`` (or as computed now where a step was not saved)."""
+    from . import evaluation_files as ef
+
+    attendance, answers = check.frame("attendance"), check.frame("satisfaction")
+    has_results = (attendance is not None and len(attendance)) or (answers is not None and len(answers))
+    if has_results:
+        last_term = ef.previous_source(data_dir)
+        previous = previous_indicators(last_term)[0] if last_term is not None else None
+        evaluation, groups, staffing = load_term_evaluation(data_dir, check, out_dir, previous)
+    else:
+        evaluation = None
+        groups = load_term_groups(data_dir, check, out_dir)
+        staffing = load_term_staffing(data_dir, check, out_dir, groups)
+    plan = term_fee_plan(check, groups, staffing)
+    return TermRecord(check, groups, staffing, plan, evaluation,
+                      (f"社团分配：{groups.source}", f"排班：{staffing.source}"))
