@@ -20,7 +20,7 @@ from . import fees
 from . import staffing as sf
 from .documents import Doc, Heading, Items, Paragraph, Picture, Signature, Table
 from .schema import (
-    ACTIVITY_DAYS, ACTIVITY_NAME, CATEGORY, DATE, DAY_WEEKDAY, FOLLOWS_WEEKDAY, GRADE, HARDSHIP, LEFT_BEHIND,
+    ACTIVITY_NAME, CATEGORY, DATE, DAY_WEEKDAY, FOLLOWS_WEEKDAY, GRADE, HARDSHIP, LEFT_BEHIND,
     GRADE_NAMES, MIGRANT, NOTE, STAFF_TYPE, STAFF_TYPES, STUDENT_ID, SUBMITTED_AT,
 )
 from .term_calendar import MAKEUP_WORKDAY, STATUTORY_HOLIDAY, SUSPENDED
