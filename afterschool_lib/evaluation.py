@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -190,11 +190,14 @@ def is_count(name: str) -> bool:
     return name in COUNTS or is_count_target(name)
 
 
-def _value(numerator: int, denominator: int) -> float | None:
-    """A rate as a fraction with four decimals (0.9231); None when nothing was counted."""
+def _value(numerator, denominator) -> float | None:
+    """A rate as a fraction with four decimals, rounded half up (0.9231); None when nothing was
+    counted. Exact in between: 1/32 is 0.0313, as a person rounding by hand would write it."""
     if not denominator:
         return None
-    return round(float(Fraction(numerator, denominator)), 4)
+    exact = Fraction(Decimal(str(numerator))) / Fraction(Decimal(str(denominator)))
+    quotient = Decimal(exact.numerator) / Decimal(exact.denominator)
+    return float(quotient.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
 def _rate_column(frame: pd.DataFrame, numerator: str, denominator: str) -> pd.Series:
@@ -352,9 +355,25 @@ _DECLARED = frozenset((*SATISFACTION.names, EXCEL_ROW))
 
 
 def question_columns(answers: pd.DataFrame) -> list[str]:
-    """The question columns of a satisfaction survey: every column that is not 身份, 年级, 班级,
-    意见建议 or the row number, in the file's order."""
-    return [c for c in answers.columns if c not in _DECLARED]
+    """The question columns of a satisfaction survey, in the file's order: every column that is not
+    身份, 年级, 班级, 意见建议 or the row number, not a survey platform's own column (序号,
+    提交答卷时间, IP ...), and whose readable five-level answers are at least as many as its
+    unreadable values (the loader's rule: a 序号 of 1..40 is not 40 answers). A question nobody
+    answered is still a question."""
+    from .survey_import import PLATFORMS
+
+    found = []
+    for column in answers.columns:
+        if column in _DECLARED or any(platform.is_meta(str(column)) for platform in PLATFORMS):
+            continue
+        raw = answers[column]
+        levels = answer_levels(raw)
+        given = raw.map(lambda v: not (v is None or (isinstance(v, float) and pd.isna(v)) or str(v).strip() == ""))
+        answered = int(levels.notna().sum())
+        unreadable = int((given & levels.isna()).sum())
+        if answered >= unreadable:
+            found.append(column)
+    return found
 
 
 def answer_levels(column: pd.Series) -> pd.Series:
@@ -583,14 +602,17 @@ def _refused_amount(plan) -> Decimal:
 
 
 def _row(name: str, numerator, denominator, *, count: bool = False) -> dict:
-    if count:
-        value = numerator
-    elif isinstance(numerator, Decimal) or isinstance(denominator, Decimal):
-        value = None if not denominator else round(float(Decimal(numerator) / Decimal(denominator)), 4)
-    else:
-        value = _value(int(numerator), int(denominator))
+    value = numerator if count else _value(numerator, denominator)
     return {INDICATOR: name, VALUE: value, NUMERATOR: numerator, DENOMINATOR: None if count else denominator,
             DEFINITION: DEFINITIONS.get(name, "")}
+
+
+def _exact(record: dict) -> Fraction:
+    """The indicator's exact value: 分子/分母 when both are known, else the value itself."""
+    numerator, denominator = record.get(NUMERATOR), record.get(DENOMINATOR)
+    if numerator is not None and denominator:
+        return Fraction(Decimal(str(numerator))) / Fraction(Decimal(str(denominator)))
+    return Fraction(Decimal(str(record[VALUE])))
 
 
 def targets_table(indicators: pd.DataFrame, targets: tuple[tuple[str, Decimal], ...]) -> pd.DataFrame:
@@ -611,7 +633,8 @@ def targets_table(indicators: pd.DataFrame, targets: tuple[tuple[str, Decimal], 
         elif value is None or (isinstance(value, float) and math.isnan(value)):
             met, verdict, gap = "", "无数据", None
         else:
-            ok = value <= goal_value if lower_is_better(name) else value >= goal_value
+            exact = _exact(record)  # the verdict on the exact fraction, not on the 4-place rounding
+            ok = exact <= Fraction(goal) if lower_is_better(name) else exact >= Fraction(goal)
             met, verdict = ("是", "达标") if ok else ("否", "未达标")
             gap = (goal_value - value) if lower_is_better(name) else (value - goal_value)
             gap = int(gap) if is_count(name) else round(gap, 4)
@@ -683,6 +706,7 @@ def appraisal(duties: pd.DataFrame, timetable: pd.DataFrame, rows: pd.DataFrame,
     if duties is None or duties.empty:
         return pd.DataFrame(columns=columns)
     days_per_weekday = timetable["weekday"].value_counts()
+    day_number = {name: i for i, name in enumerate(WEEKDAY_NAMES)}  # a hand-typed 星期一 counts no days, never raises
     attendance = rows.groupby([GROUP, WEEKDAY])[STATUS].agg(present=lambda s: int((s == PRESENT).sum()), records="size") \
         if len(rows) else pd.DataFrame(columns=["present", "records"])
     class_of = students.assign(**{STUDENT_ID: students[STUDENT_ID].astype(str)}).set_index(STUDENT_ID)[[GRADE, CLASS]]
@@ -694,8 +718,8 @@ def appraisal(duties: pd.DataFrame, timetable: pd.DataFrame, rows: pd.DataFrame,
     out = []
     for sid, mine in duties.groupby(STAFF_ID, sort=True):
         lead = mine[mine[sf.ROLE] == sf.ROLE_LEAD]
-        lead_times = sum(int(days_per_weekday.get(WEEKDAY_NAMES.index(d), 0)) for d in lead[sf.WEEKDAY])
-        duty_times = sum(int(days_per_weekday.get(WEEKDAY_NAMES.index(d), 0))
+        lead_times = sum(int(days_per_weekday.get(day_number.get(d, -1), 0)) for d in lead[sf.WEEKDAY])
+        duty_times = sum(int(days_per_weekday.get(day_number.get(d, -1), 0))
                          for d in mine.loc[mine[sf.ROLE] != sf.ROLE_LEAD, sf.WEEKDAY])
         places = list(zip(lead[sf.GROUP].astype(str), lead[sf.WEEKDAY]))
         present = records = 0
@@ -716,7 +740,7 @@ def appraisal(duties: pd.DataFrame, timetable: pd.DataFrame, rows: pd.DataFrame,
                 weight_satisfied += n * satisfied / answered
         incidents = sum(int(((serious[GROUP] == g) & (serious[WEEKDAY] == d)).sum()) for g, d in places)
         first = mine.iloc[0]
-        groups_led = "、".join(sorted({f"{d}{g}" for g, d in places}, key=lambda t: (WEEKDAY_NAMES.index(t[:2]), t)))
+        groups_led = "、".join(sorted({f"{d}{g}" for g, d in places}, key=lambda t: (day_number.get(t[:2], 9), t)))
         out.append((sid, first[NAME], first[STAFF_TYPE], lead_times, duty_times, lead_times + duty_times, groups_led,
                     _value(present, records), round(weight_satisfied / weight_answers, 4) if weight_answers else None,
                     incidents))
@@ -731,10 +755,10 @@ def _shortfalls(record: dict, rule: CommendationRule) -> list[str]:
     if record[SESSIONS] < rule.min_sessions:
         reasons.append(f"服务 {record[SESSIONS]} 次，少于 {rule.min_sessions} 次")
     attendance = record[GROUP_ATTENDANCE]
-    if attendance is None or (isinstance(attendance, float) and math.isnan(attendance)):
-        if record[GROUPS_LED]:  # only 值班 has no group of its own: judged on sessions alone
-            reasons.append("所负责的组没有考勤记录")
-    elif attendance < rule.min_attendance:
+    # no attendance of one's groups (值班 only, or a school that records clubs' attendance nowhere)
+    # is no shortfall: the person is judged on what is recorded
+    if attendance is not None and not (isinstance(attendance, float) and math.isnan(attendance)) \
+            and attendance < rule.min_attendance:
         reasons.append(f"所负责组出勤率 {attendance:.1%}，低于 {rule.min_attendance:.0%}")
     satisfaction = record[GROUP_SATISFACTION]
     if satisfaction is not None and not (isinstance(satisfaction, float) and math.isnan(satisfaction)) \
@@ -807,7 +831,7 @@ def compare_terms(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
             better = change < 0 if lower_is_better(name) else change > 0
             trend = "持平" if change == 0 else ("改善" if better else "下降")
         rows.append((name, before, after, change, trend))
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def _number(value: object) -> float | None:
@@ -1028,7 +1052,7 @@ def targets_view(targets: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in targets.to_dict("records"):
         name = r[INDICATOR]
-        counted = "" if r[NUMERATOR] is None or is_count(name) or r[DENOMINATOR] is None else \
+        counted = "" if r[NUMERATOR] is None or is_count(name) or not r[DENOMINATOR] else \
             f"{r[NUMERATOR]:,} / {r[DENOMINATOR]:,}"
         rows.append((name, shown_value(name, r[VALUE]), "" if r[TARGET] is None else target_text(r), r[VERDICT],
                      _gap_text(name, r[GAP]), counted))
