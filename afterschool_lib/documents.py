@@ -155,7 +155,7 @@ def to_notebook(doc: Doc) -> nbformat.NotebookNode:
     """The document as notebook cells: text as Markdown, tables and pictures as outputs of empty
     code cells (the HTML export hides inputs). Converting this notebook with nbconvert gives the
     document's HTML; displaying its cells gives the preview."""
-    cells = [new_markdown_cell(f"# {doc.title}" + (f"\n\n<center>{html.escape(doc.subtitle)}</center>" if doc.subtitle else ""))]
+    cells = [new_markdown_cell("# " + html.escape(doc.title).replace("\n", "<br>") + (f"\n\n<center>{html.escape(doc.subtitle)}</center>" if doc.subtitle else ""))]
     labels = heading_labels(doc.blocks)
     text: list[str] = []
 
@@ -231,3 +231,20 @@ def plain_text(doc: Doc) -> str:
         elif isinstance(block, Signature):
             lines.append(f"{block.issuer} {block.date.year}年{block.date.month}月{block.date.day}日")
     return "\n".join(line for line in lines if line)
+
+
+def show(doc: Doc, *, pictures: bool = True) -> None:
+    """Display the document in a notebook, as it will read: text as Markdown, tables as HTML,
+    pictures as images (a separate output, so nbval, which ignores images, stays stable)."""
+    from IPython.display import HTML, Image, Markdown, display
+
+    for cell in to_notebook(doc).cells:
+        if cell.cell_type == "markdown":
+            display(Markdown(cell.source))
+            continue
+        for output in cell.outputs:
+            data = output["data"]
+            if "text/html" in data:
+                display(HTML(data["text/html"]))
+            elif "image/png" in data and pictures:
+                display(Image(data=base64.b64decode(data["image/png"])))
