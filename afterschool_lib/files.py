@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -297,3 +298,19 @@ def find_input(folder: Path | str, stem: str) -> tuple[Path | None, list[Path]]:
         upper = [p for p in folder.glob("*") if p.is_file() and p.stem.lower() == stem and p.suffix.lower() in (".xlsx", ".xls", ".csv")]
         found = sorted(upper, key=lambda p: (".xlsx", ".xls", ".csv").index(p.suffix.lower()))
     return (found[0] if found else None), found[1:]
+
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+
+
+def fixed_zip(raw: bytes) -> bytes:
+    """An Office file (a zip) rewritten with every entry's time and permissions fixed: office
+    libraries stamp the current time into each entry, so equal documents would differ in bytes."""
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return fixed.getvalue()

@@ -22,7 +22,6 @@ import io
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -42,7 +41,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from .files import write_bytes_atomic
+from .files import fixed_zip, write_bytes_atomic
 from .workbooks import FIXED_TIME
 
 __all__ = [
@@ -71,7 +70,6 @@ PORTRAIT_MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 # A landscape page (wide record tables) is the portrait page turned: the text block stays 156 × 225 mm.
 LANDSCAPE_MARGINS_MM = {"top": 26, "bottom": 28, "left": 37, "right": 35}
 
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 _ALIGN = {
     "justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "left": WD_ALIGN_PARAGRAPH.LEFT,
     "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
@@ -349,14 +347,7 @@ class OfficialDocument:
         """The .docx file's bytes; equal content gives equal bytes (fixed dates and zip times)."""
         raw = io.BytesIO()
         self.document.save(raw)
-        fixed = io.BytesIO()
-        with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in source.infolist():
-                entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = 0o600 << 16
-                target.writestr(entry, source.read(info.filename))
-        return fixed.getvalue()
+        return fixed_zip(raw.getvalue())
 
     def save(self, path: Path | str) -> Path:
         """Write the .docx atomically (a crash or an open copy in Word never leaves half a file)."""

@@ -25,11 +25,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
-from .files import write_bytes_atomic
+from .files import fixed_zip, write_bytes_atomic
 from .schema import PHONE, STUDENT_ID
 
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)  # stamped into every workbook: reproducible files
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="808080")
 RULED = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -59,14 +58,7 @@ def workbook_bytes(book: Workbook, when: dt.datetime = FIXED_TIME) -> bytes:
         # PYTHONWARNDEFAULTENCODING with warnings as errors (our tests) it would abort the save.
         warnings.simplefilter("ignore", EncodingWarning)
         ExcelWriter(book, archive).write_data()  # what save_workbook does, minus the new time
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return fixed.getvalue()
+    return fixed_zip(raw.getvalue())
 
 
 def _cell_value(value: object) -> object:
