@@ -36,6 +36,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
+from .display import percent_text
 from .schema import DATE, DAY_IS_SERVICE, DAY_KIND, FOLLOWS_WEEKDAY, WEEKDAY_NAMES
 
 __all__ = [
@@ -342,7 +343,7 @@ def target_chart(names: list[str], values: list[float | None], targets: list[flo
             ax.plot([goal, goal], [y - 0.4, y + 0.4], color="black", linewidth=2)
         # the label goes right of both the bar and the target tick, so neither hides it
         end = max(shown[y], float(goal) if has_goal else 0.0)
-        ax.text(end + 0.012, y, "无数据" if value is None or pd.isna(value) else f"{value:.1%}", va="center", fontsize=9)
+        ax.text(end + 0.012, y, "无数据" if value is None or pd.isna(value) else percent_text(value), va="center", fontsize=9)
     ax.set_yticks(positions, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.15)

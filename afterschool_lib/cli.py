@@ -433,7 +433,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     previous, problems = (None, [])
     last_term = ef.previous_source(data_dir, args.previous)
     if last_term is not None:
-        previous, problems = previous_indicators(last_term)
+        previous, problems = previous_indicators(last_term, settings.term_name)
     evaluation, groups, staffing = load_term_evaluation(data_dir, check, args.groups or out.parent, previous)
     problems = [*groups.problems, *staffing.problems, *problems]
     _print_problems(problems)
@@ -444,6 +444,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"无法写入 {out}：{describe_os_error(exc)}", file=sys.stderr)
         return 1
     print(f"社团分配：{groups.source}\n排班：{staffing.source}")
+    if evaluation.comparison is not None:
+        print(f"学期对比：{evaluation.comparison.attrs.get(ef.REPORT_TITLE) or last_term}")
     for record in evaluation.targets.to_dict("records"):
         shown = ev.shown_value(record[ev.INDICATOR], record[ev.VALUE])
         goal = f"，目标 {ev.target_text(record)}" if record[ev.TARGET] is not None else ""

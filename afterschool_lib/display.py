@@ -44,6 +44,17 @@ def problems_view(problems):
     return problems_table(problems)
 
 
+def percent_text(value, places: int = 1) -> str:
+    """0.9305 -> 93.1%: rounded half up from the decimal value, as Excel shows the same cell
+    with 0.0% (Python's own % format would print 93.0% from the float 0.93049999...)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if value is None or pd.isna(value):
+        return ""
+    shown = (Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{shown}%"
+
+
 def as_percent(frame):
     """A copy for showing: every column whose name ends in 率 (or is 占比) written as 77.2%.
 
@@ -52,7 +63,7 @@ def as_percent(frame):
     shown = frame.copy()
     for column in shown.columns:
         if str(column).endswith("率") or column == "占比":
-            shown[column] = [("" if pd.isna(v) else f"{v:.1%}") for v in shown[column]]
+            shown[column] = [percent_text(v) for v in shown[column]]
     return shown
 
 

@@ -190,6 +190,8 @@ def to_notebook(doc: Doc) -> nbformat.NotebookNode:
             if isinstance(block, Picture) and block.caption:
                 text.append(f"<p style=\"text-align:center\">{html.escape(block.caption)}</p>")
     flush()
+    for number, cell in enumerate(cells):  # fixed ids: nbformat draws random ones, and they reach the HTML
+        cell.id = f"cell-{number}"
     notebook = new_notebook(cells=cells)
     notebook.metadata["title"] = doc.title
     return notebook

@@ -24,6 +24,7 @@ import pandas as pd
 from . import allocation as al
 from . import care_groups as cg
 from . import staffing as sf
+from .display import percent_text
 from .loaders import parse_satisfaction
 from .schema import (
     ACTIVITY_ID,
@@ -691,7 +692,7 @@ class CommendationRule:
 
 def appraisal(duties: pd.DataFrame, timetable: pd.DataFrame, rows: pd.DataFrame, care_members: pd.DataFrame,
               placements: pd.DataFrame, students: pd.DataFrame, class_answers: pd.DataFrame,
-              serious_incidents: pd.DataFrame | None = None) -> pd.DataFrame:
+              serious_incidents: pd.DataFrame | None = None, club_names: dict[str, str] | None = None) -> pd.DataFrame:
     """Per staff member on the roster: sessions served this term (from the weekly duties and the
     real service days), their groups' attendance, the satisfaction of the students they look after
     and the incidents in their groups.
@@ -740,7 +741,9 @@ def appraisal(duties: pd.DataFrame, timetable: pd.DataFrame, rows: pd.DataFrame,
                 weight_satisfied += n * satisfied / answered
         incidents = sum(int(((serious[GROUP] == g) & (serious[WEEKDAY] == d)).sum()) for g, d in places)
         first = mine.iloc[0]
-        groups_led = "、".join(sorted({f"{d}{g}" for g, d in places}, key=lambda t: (day_number.get(t[:2], 9), t)))
+        names = club_names or {}
+        groups_led = "、".join(sorted({f"{d}{g}" + (f"（{names[g]}）" if g in names else "") for g, d in places},
+                                     key=lambda t: (day_number.get(t[:2], 9), t)))
         out.append((sid, first[NAME], first[STAFF_TYPE], lead_times, duty_times, lead_times + duty_times, groups_led,
                     _value(present, records), round(weight_satisfied / weight_answers, 4) if weight_answers else None,
                     incidents))
@@ -759,11 +762,11 @@ def _shortfalls(record: dict, rule: CommendationRule) -> list[str]:
     # is no shortfall: the person is judged on what is recorded
     if attendance is not None and not (isinstance(attendance, float) and math.isnan(attendance)) \
             and attendance < rule.min_attendance:
-        reasons.append(f"所负责组出勤率 {attendance:.1%}，低于 {rule.min_attendance:.0%}")
+        reasons.append(f"所负责组出勤率 {percent_text(attendance)}，低于 {percent_text(rule.min_attendance, 0)}")
     satisfaction = record[GROUP_SATISFACTION]
     if satisfaction is not None and not (isinstance(satisfaction, float) and math.isnan(satisfaction)) \
             and satisfaction < rule.min_satisfaction:
-        reasons.append(f"满意率 {satisfaction:.1%}，低于 {rule.min_satisfaction:.0%}")
+        reasons.append(f"满意率 {percent_text(satisfaction)}，低于 {percent_text(rule.min_satisfaction, 0)}")
     if record[INCIDENTS_IN_GROUPS]:
         reasons.append(f"所负责组发生较重及以上安全事故 {record[INCIDENTS_IN_GROUPS]} 起")
     return reasons
@@ -800,11 +803,12 @@ def commendation(table: pd.DataFrame, rule: CommendationRule) -> tuple[pd.DataFr
                 r = marked.loc[index]
                 sat, att = _number(r[GROUP_SATISFACTION]), _number(r[GROUP_ATTENDANCE])
                 why = [f"服务 {r[SESSIONS]} 次（负责 {r[LEAD_TIMES]} 次，值班 {r[DUTY_TIMES]} 次）"]
-                why += [f"所负责组出勤率 {att:.1%}"] if att is not None else []
-                why += [f"学生和家长满意率 {sat:.1%}"] if sat is not None else []
+                why += [f"所负责组出勤率 {percent_text(att)}"] if att is not None else []
+                why += [f"学生和家长满意率 {percent_text(sat)}"] if sat is not None else []
                 chosen.append((award, place, r[STAFF_ID], r[NAME], r[STAFF_TYPE], r[SESSIONS], att, sat, "，".join(why)))
             else:
-                marked.at[index, WHY_NOT] = f"符合条件，按排序列第 {place} 名，超出名额 {quota} 名"
+                marked.at[index, WHY_NOT] = (f"符合条件，按排序列第 {place} 名；{award}名额 {quota} 名已满" if quota
+                                             else f"符合条件；{award}名额为 0，本次不推荐")
     return pd.DataFrame(chosen, columns=short_columns), marked
 
 
@@ -831,7 +835,9 @@ def compare_terms(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
             better = change < 0 if lower_is_better(name) else change > 0
             trend = "持平" if change == 0 else ("改善" if better else "下降")
         rows.append((name, before, after, change, trend))
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+    table = pd.DataFrame(rows, columns=columns, dtype=object)
+    table.attrs.update(previous.attrs)  # which report last term's figures came from
+    return table
 
 
 def _number(value: object) -> float | None:
@@ -897,6 +903,7 @@ def evaluate(*, students: pd.DataFrame, applications: pd.DataFrame, taking_part:
 
     notes: list[str] = []
     answers = satisfaction if satisfaction is not None else pd.DataFrame(columns=[RESPONDENT, GRADE, CLASS, COMMENTS])
+    incidents_recorded = incidents is not None
     incidents = incidents if incidents is not None else pd.DataFrame(columns=[DATE, STUDENT_ID, INCIDENT_TYPE, LEVEL, HANDLING])
 
     # participation
@@ -939,7 +946,11 @@ def evaluate(*, students: pd.DataFrame, applications: pd.DataFrame, taking_part:
             notes.append("考勤表没有记录“作业完成”：校内完成作业无法计算。需要时在考勤表加一列“作业完成”，填完成或未完成。")
 
     # safety
-    indicator_rows.append(_row(SAFETY, len(incidents), None, count=True))
+    if incidents_recorded:
+        indicator_rows.append(_row(SAFETY, len(incidents), None, count=True))
+    else:  # no file is not the same as a clean term: a school with none keeps an empty table
+        indicator_rows.append(_row(SAFETY, None, None, count=True))
+        notes.append("没有安全记录表（incidents）：安全事故无法评价。本学期没有发生事故的，也请保留只有表头的空表。")
 
     # staff
     readiness = staff_readiness(staff)
@@ -965,7 +976,8 @@ def evaluate(*, students: pd.DataFrame, applications: pd.DataFrame, taking_part:
 
     # appraisal
     serious = _serious_incidents(incidents, rows)
-    staff_table = appraisal(duties, timetable, rows, care_members, placements, students, class_satisfaction(answers), serious)
+    staff_table = appraisal(duties, timetable, rows, care_members, placements, students, class_satisfaction(answers), serious,
+                            club_names)
     shortlist, staff_table = commendation(staff_table, rule)
 
     return Evaluation(
@@ -1002,7 +1014,7 @@ def shown_value(name: str, value) -> str:
         return "无数据"
     if is_count(name):
         return f"{int(value)} 起" if "事故" in name else f"{int(value)} 个"
-    return f"{value * 100:.1f}%"
+    return percent_text(value)
 
 
 def summary_paragraphs(evaluation: Evaluation) -> tuple[str, ...]:
@@ -1044,7 +1056,8 @@ def _gap_text(name: str, gap) -> str:
         return ""
     if is_count(name):
         return f"{int(gap):+d}"
-    return f"{gap * 100:+.1f} 个百分点"
+    points = percent_text(abs(gap)).rstrip("%")
+    return f"{'-' if gap < 0 else '+'}{points} 个百分点"
 
 
 def targets_view(targets: pd.DataFrame) -> pd.DataFrame:

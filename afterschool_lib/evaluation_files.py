@@ -31,6 +31,7 @@ EVALUATION_FILE = "期末评价.xlsx"
 TARGETS_SHEET = "目标达成"
 INDICATORS_SHEET = "指标一览"
 COMPARISON_SHEET = "学期对比"
+REPORT_TITLE = "报告"  # the 说明 sheet's first line: school, term, what the report is
 PREVIOUS_FOLDER = "上学期"  # a term folder's subfolder holding last term's 期末评价.xlsx, found without asking
 CHARTS_SHEET = "图表"
 NOTES_SHEET = "说明"
@@ -78,7 +79,7 @@ def _with_float_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Rate columns as floats (blank where nothing was counted), so Excel shows them as 92.3%."""
     out = frame.copy()
     for column in out.columns:
-        if str(column).endswith("率") and column != ev.DEFINITION:
+        if (str(column).endswith("率") or column == "占比") and column != ev.DEFINITION:
             out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
     return out
 
@@ -130,9 +131,13 @@ def _charts_sheet(book, charts: dict[str, Figure]) -> None:
 
 
 def _notes(evaluation: ev.Evaluation, heading: str, source: str) -> pd.DataFrame:
-    lines = [("报告", f"{heading} 课后服务期末评价"), ("数据来源", source)]
+    lines = [(REPORT_TITLE, f"{heading} 课后服务期末评价"), ("数据来源", source)]
     lines += [("结论", p) for p in ev.summary_paragraphs(evaluation)]
     lines += [("提示", n) for n in evaluation.notes]
+    if evaluation.comparison is not None:
+        last = evaluation.comparison.attrs.get(REPORT_TITLE, "")
+        lines += [("学期对比", "与上学期的期末评价逐项对比" + (f"（{last}）" if last else ""))]
+    lines += [("意见主题", "一条意见建议可以同时属于几个主题，所以各主题的条数和占比相加会多于总数。")]
     lines += [("表彰规则", evaluation.rule.text())]
     lines += [(f"口径：{name}", text) for name, text in ev.DEFINITIONS.items()]
     lines += [("满意率", "每一题的作答中答“满意”或“非常满意”的比例；“满意度：满意”“很满意”等写法按对应等级计，空着的题不计。"),
@@ -194,11 +199,16 @@ def read_indicators(source: Path | str) -> tuple[pd.DataFrame | None, list[Probl
                               f"给出上学期输出文件夹（其中有 {EVALUATION_FILE}）或上学期的学期数据文件夹", Severity.WARNING)]
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object)
-    except Exception as exc:  # a damaged or foreign file: say so, never a traceback
-        return None, [Problem(path.name, f"无法读取：{exc}", f"确认这是工具包写出的 {EVALUATION_FILE}", Severity.WARNING)]
+    except Exception:  # a damaged or foreign file: say so in Chinese, never a traceback
+        return None, [Problem(path.name, "文件已损坏或不是 Excel 文件，无法读取，学期对比从略",
+                              f"确认这是工具包写出的 {EVALUATION_FILE}，用 Excel 打开检查后另存", Severity.WARNING)]
     frame = sheets.get(INDICATORS_SHEET, next(iter(sheets.values())) if sheets else None)
     if frame is None or ev.INDICATOR not in frame or ev.VALUE not in frame:
         return None, [Problem(path.name, f"没有“{ev.INDICATOR}”“{ev.VALUE}”两列，学期对比从略",
                               f"给出工具包写出的 {EVALUATION_FILE}（工作表“{INDICATORS_SHEET}”）", Severity.WARNING)]
-    frame = frame[[ev.INDICATOR, ev.VALUE]].dropna(subset=[ev.INDICATOR])
-    return frame.reset_index(drop=True), []
+    frame = frame[[ev.INDICATOR, ev.VALUE]].dropna(subset=[ev.INDICATOR]).reset_index(drop=True)
+    notes = sheets.get(NOTES_SHEET)
+    if notes is not None and len(notes.columns) >= 2:  # "报告: 示例小学 2024-2025学年第二学期 课后服务期末评价"
+        titles = notes[notes.iloc[:, 0] == REPORT_TITLE].iloc[:, 1]
+        frame.attrs[REPORT_TITLE] = str(titles.iloc[0]) if len(titles) else ""
+    return frame, []

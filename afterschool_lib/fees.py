@@ -976,8 +976,9 @@ def public_notice(ledger: Ledger, settings: Settings, budget: Budget | None = No
     """The 收费公示 tables, fit for posting: the standard and its basis, the waiver policy, totals
     per class and month, the school's monthly totals and (given a budget) how the money is spent.
 
-    No 学号, no names and no phones: only class totals. Neither the waiver groups of any class
-    nor per-student amounts are shown (beside a class they would point at a child).
+    No 学号, no names and no phones: only class totals. Per class only 人数, 课时数 and 应收金额:
+    a class's 减免 or 实收 (应收 − 减免) would show what one waived family is excused, and in a
+    class with one 困难家庭 child, who it is. Waivers and 实收 are published for the school.
     """
     rule, options = ledger.rule, ledger.options
     lines = [("学校", settings.school_name), ("学期", settings.term_name),
@@ -990,7 +991,7 @@ def public_notice(ledger: Ledger, settings: Settings, budget: Budget | None = No
     lines.append(("经费用途", SPENDING_RULE))
     lines.append(("监督", "对收费有疑问的，可向班主任或学校课后服务工作领导小组反映"))
     notice = {"收费标准": pd.DataFrame(lines, columns=["项目", "内容"]),
-              "各班收费汇总": class_month_totals(ledger).drop(columns=[WAIVED_COUNT]),
+              "各班收费汇总": class_month_totals(ledger).drop(columns=[WAIVED_COUNT, WAIVED, PAID]),
               "全校按月汇总": month_totals(ledger)}
     if budget is not None:
         notice["经费收支"] = budget.by_month

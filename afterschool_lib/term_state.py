@@ -194,7 +194,7 @@ def load_term_evaluation(data_dir: Path | str, check: FolderCheck, out_dir: Path
     return evaluation, groups, staffing
 
 
-def previous_indicators(source: Path | str) -> tuple[pd.DataFrame | None, list[Problem]]:
+def previous_indicators(source: Path | str, current_term: str = "") -> tuple[pd.DataFrame | None, list[Problem]]:
     """Last term's indicators (指标, 数值) for the comparison: from its 期末评价.xlsx (the file or the
     output folder holding it), or, given last term's data folder, evaluated from that folder now."""
     from . import evaluation as ev
@@ -210,8 +210,22 @@ def previous_indicators(source: Path | str) -> tuple[pd.DataFrame | None, list[P
                                   f"运行 afterschool validate {path} 查看并改正，或改为给出上学期的 {ef.EVALUATION_FILE}",
                                   Severity.WARNING)]
         evaluation, _, _ = load_term_evaluation(path, check)
-        return evaluation.indicators[[ev.INDICATOR, ev.VALUE]], []
-    return ef.read_indicators(path)
+        frame = evaluation.indicators[[ev.INDICATOR, ev.VALUE]].copy()
+        frame.attrs[ef.REPORT_TITLE] = f"{check.settings.school_name} {check.settings.term_name}"
+        return _not_this_term(frame, current_term, path)
+    frame, problems = ef.read_indicators(path)
+    return (_not_this_term(frame, current_term, path) if frame is not None else (frame, problems))
+
+
+def _not_this_term(frame: pd.DataFrame, current_term: str, path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """Last term's figures, with a warning when they are in fact this term's own."""
+    from . import evaluation_files as ef
+
+    title = frame.attrs.get(ef.REPORT_TITLE, "")
+    if current_term and current_term in title:
+        return frame, [Problem(str(path), f"给出的“上学期”评价是本学期自己的（{title}），对比没有意义",
+                               "改为给出上学期输出文件夹中的期末评价.xlsx", Severity.WARNING)]
+    return frame, []
 
 
 @dataclass(frozen=True, eq=False)
@@ -247,7 +261,7 @@ def load_term_record(data_dir: Path | str, check: FolderCheck, out_dir: Path | s
     has_results = (attendance is not None and len(attendance)) or (answers is not None and len(answers))
     if has_results:
         last_term = ef.previous_source(data_dir)
-        previous = previous_indicators(last_term)[0] if last_term is not None else None
+        previous = previous_indicators(last_term, check.settings.term_name)[0] if last_term is not None else None
         evaluation, groups, staffing = load_term_evaluation(data_dir, check, out_dir, previous)
     else:
         evaluation = None

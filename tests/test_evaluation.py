@@ -654,7 +654,7 @@ def test_commendation_follows_the_rule_and_explains_everyone():
     assert outcome == {
         "T01": (ev.TEACHER_AWARD, ""),
         # 值班 only: judged on sessions alone, eligible, ranked after T01 (same sessions, no satisfaction)
-        "T02": ("", "符合条件，按排序列第 2 名，超出名额 1 名"),
+        "T02": ("", "符合条件，按排序列第 2 名；优秀服务教师名额 1 名已满"),
         "T03": ("", "服务 2 次，少于 3 次；所负责组出勤率 50.0%，低于 60%；满意率 50.0%，低于 70%；"
                     "所负责组发生较重及以上安全事故 1 起"),
         "V01": ("", "服务 2 次，少于 3 次；所负责组出勤率 50.0%，低于 60%；满意率 50.0%，低于 70%"),
@@ -678,7 +678,7 @@ def test_changing_the_rule_changes_the_shortlist():
                                     min_satisfaction=0)
     shortlist, marked = ev.commendation(table, no_awards)
     assert shortlist.empty
-    assert marked.set_index(sc.STAFF_ID).at["T01", ev.WHY_NOT] == "符合条件，按排序列第 1 名，超出名额 0 名"
+    assert marked.set_index(sc.STAFF_ID).at["T01", ev.WHY_NOT] == "符合条件；优秀服务教师名额为 0，本次不推荐"
 
 
 def test_ranking_by_sessions_then_satisfaction():
@@ -693,8 +693,8 @@ def test_ranking_by_sessions_then_satisfaction():
     shortlist, marked = ev.commendation(table, rule)
     assert records(shortlist, [ev.RANK, sc.STAFF_ID]) == [(1, "A2"), (2, "A3")]
     why = marked.set_index(sc.STAFF_ID)[ev.WHY_NOT]
-    assert why["A1"] == "符合条件，按排序列第 3 名，超出名额 2 名"
-    assert why["A4"] == "符合条件，按排序列第 4 名，超出名额 2 名"  # no answers: after those with answers
+    assert why["A1"] == "符合条件，按排序列第 3 名；优秀服务教师名额 2 名已满"
+    assert why["A4"] == "符合条件，按排序列第 4 名；优秀服务教师名额 2 名已满"  # no answers: after those with answers
 
 
 def test_evaluate_carries_the_appraisal_and_shortlist(small: ev.Evaluation):
@@ -1021,7 +1021,7 @@ def test_read_indicators_without_a_report(tmp_path: Path):
     assert problems[0].severity is Severity.WARNING and "“指标”“数值”" in problems[0].message
     (tmp_path / "坏文件.xlsx").write_bytes(b"not a workbook")
     frame, problems = ef.read_indicators(tmp_path / "坏文件.xlsx")
-    assert frame is None and problems[0].severity is Severity.WARNING and problems[0].message.startswith("无法读取")
+    assert frame is None and problems[0].severity is Severity.WARNING and "无法读取" in problems[0].message
 
 
 def test_cli_evaluate_writes_the_report_and_compares_terms(sample_run):
@@ -1041,3 +1041,33 @@ def test_cli_evaluate_writes_the_report_and_compares_terms(sample_run):
     assert [r["本学期"] for r in rows] == pytest.approx([r["数值"] for r in now])
     # the same term, the same saved roster, the same default allocation: nothing changed
     assert {r["趋势"] for r in rows} == {"持平"} and {r["变化"] for r in rows} == {0}
+
+
+# =================================================================================================
+# Found by the fresh-clone walkthrough
+# =================================================================================================
+
+def test_no_incidents_file_is_no_data_not_a_clean_term():
+    result = evaluate_small(incidents=None, targets=(("安全事故", Y("0")),))
+    assert by_indicator(result.targets)["安全事故"][ev.VERDICT] == "无数据"
+    assert any("没有安全记录表" in note for note in result.notes)
+    clean = evaluate_small(incidents=incidents_frame().iloc[0:0], targets=(("安全事故", Y("0")),))
+    assert by_indicator(clean.targets)["安全事故"][ev.VERDICT] == "达标"
+
+
+@pytest.mark.parametrize("value, shown", [(0.9305, "93.1%"), (0.9304, "93.0%"), (0.0625, "6.3%"), (1.0, "100.0%")])
+def test_percentages_in_text_agree_with_the_workbook_cells(value, shown):
+    from afterschool_lib.display import percent_text
+
+    assert percent_text(value) == shown  # Excel's 0.0% of the same stored value rounds half up too
+    assert ev.shown_value("出勤率", value) == shown
+
+
+def test_last_terms_report_that_is_this_terms_own_is_pointed_out(tmp_path, small):
+    from afterschool_lib.term_state import previous_indicators
+
+    ef.write_evaluation(tmp_path / ef.EVALUATION_FILE, small, "示例小学 2025-2026学年第一学期")
+    frame, problems = previous_indicators(tmp_path, "2025-2026学年第一学期")
+    assert frame is not None and frame.attrs[ef.REPORT_TITLE].startswith("示例小学 2025-2026学年第一学期")
+    assert len(problems) == 1 and "本学期自己的" in problems[0].message
+    assert previous_indicators(tmp_path, "2026-2027学年第一学期")[1] == []

@@ -598,6 +598,7 @@ def test_public_notice_has_no_student_ids_names_or_phones(term: Term, tmp_path: 
     assert "每生每课时 3.50 元" in text and "困难家庭全免" in text and "水电" in text
     totals = fees.public_notice(result.ledger, term.settings)["各班收费汇总"]
     assert fees.WAIVED_COUNT not in totals  # how many children a class waives would point at them
+    assert fees.WAIVED not in totals and fees.PAID not in totals  # nor what one waived family is excused
 
 
 def test_attendance_sheets_from_care_groups_load_as_attendance(term: Term, tmp_path: Path):

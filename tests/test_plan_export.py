@@ -162,3 +162,10 @@ def test_a_small_document_renders_every_block(tmp_path):
                      "示例小学", "2025年9月1日"):
         assert expected in text
     assert dm.plain_text(doc).splitlines()[:3] == ["测试文件", "一、第一部分", "正文一段。"]
+
+
+def test_same_plan_same_html(plan_doc, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = dm.write_html(plan_doc, tmp_path / "a").read_bytes()
+    assert first == dm.write_html(plan_doc, tmp_path / "b").read_bytes()  # no random cell ids
