@@ -164,19 +164,21 @@ def term_fee_plan(check: FolderCheck, groups: TermGroups, staffing: TermStaffing
 
 
 def load_term_evaluation(data_dir: Path | str, check: FolderCheck, out_dir: Path | str | None = None,
-                         previous: pd.DataFrame | None = None, rule=None):
+                         previous: pd.DataFrame | None = None, rule=None, plan=None, groups=None, staffing=None):
     """The term's evaluation (step 05) from the inputs and what steps 02–04 saved in ``out_dir``.
 
     Returns (evaluation, groups, staffing): the last two say where the allocation and roster came from.
+    A caller that already holds the groups, duties or fee plan passes them, so nothing is worked
+    out twice.
     """
     from . import evaluation as ev
     from . import fees
     from . import staffing as sf
     from .masking import PERSONAL_COLUMNS
 
-    groups = load_term_groups(data_dir, check, out_dir)
-    staffing = load_term_staffing(data_dir, check, out_dir, groups)
-    plan = term_fee_plan(check, groups, staffing)
+    groups = groups or load_term_groups(data_dir, check, out_dir)
+    staffing = staffing or load_term_staffing(data_dir, check, out_dir, groups)
+    plan = plan or term_fee_plan(check, groups, staffing)
     set_aside = set()
     if plan.attendance is not None:
         accounting = plan.attendance.accounting
@@ -259,14 +261,14 @@ def load_term_record(data_dir: Path | str, check: FolderCheck, out_dir: Path | s
 
     attendance, answers = check.frame("attendance"), check.frame("satisfaction")
     has_results = (attendance is not None and len(attendance)) or (answers is not None and len(answers))
+    groups = load_term_groups(data_dir, check, out_dir)
+    staffing = load_term_staffing(data_dir, check, out_dir, groups)
+    plan = term_fee_plan(check, groups, staffing)
+    evaluation = None
     if has_results:
         last_term = ef.previous_source(data_dir)
         previous = previous_indicators(last_term, check.settings.term_name)[0] if last_term is not None else None
-        evaluation, groups, staffing = load_term_evaluation(data_dir, check, out_dir, previous)
-    else:
-        evaluation = None
-        groups = load_term_groups(data_dir, check, out_dir)
-        staffing = load_term_staffing(data_dir, check, out_dir, groups)
-    plan = term_fee_plan(check, groups, staffing)
+        evaluation, _, _ = load_term_evaluation(data_dir, check, out_dir, previous, plan=plan, groups=groups,
+                                                staffing=staffing)
     return TermRecord(check, groups, staffing, plan, evaluation,
                       (f"社团分配：{groups.source}", f"排班：{staffing.source}"))
