@@ -379,8 +379,7 @@ def _cmd_roster(args: argparse.Namespace) -> int:
 def _cmd_fees(args: argparse.Namespace) -> int:
     from . import fee_files as ff
     from . import fees
-    from . import staffing as sf
-    from .term_state import load_term_groups, load_term_staffing
+    from .term_state import load_term_groups, load_term_staffing, term_fee_plan
 
     data_dir: Path = args.data or sample_dir()
     check = _term_check(data_dir)
@@ -391,10 +390,7 @@ def _cmd_fees(args: argparse.Namespace) -> int:
     earlier = args.groups or out.parent
     groups = load_term_groups(data_dir, check, earlier)
     staffing = load_term_staffing(data_dir, check, earlier, groups)
-    subsidy = sf.subsidies(staffing.duties, check.calendar, settings.periods_per_day, sf.SubsidyRule.from_settings(settings))
-    plan = fees.plan_fees(settings, check.calendar, groups.people.taking_part, check.frame("attendance"),
-                          students=check.frame("students"), subsidies=subsidy, expenses=check.frame("expenses"),
-                          activities=check.frame("activities"))
+    plan = term_fee_plan(check, groups, staffing)
     # rows the loader already set aside (a weekend, an unknown 学号) belong in the ledger's account too
     problems = [*(check.inputs["attendance"].problems if "attendance" in check.inputs else ()), *plan.problems]
     _print_problems(problems)

@@ -55,6 +55,11 @@ def percent_text(value, places: int = 1) -> str:
     return f"{shown}%"
 
 
+def is_rate_column(name: object) -> bool:
+    """Columns that hold a fraction to show as a percentage: 出勤率, 满意率 ... and 占比."""
+    return str(name).endswith("率") or name == "占比"
+
+
 def as_percent(frame):
     """A copy for showing: every column whose name ends in 率 (or is 占比) written as 77.2%.
 
@@ -62,7 +67,7 @@ def as_percent(frame):
     """
     shown = frame.copy()
     for column in shown.columns:
-        if str(column).endswith("率") or column == "占比":
+        if is_rate_column(column):
             shown[column] = [percent_text(v) for v in shown[column]]
     return shown
 

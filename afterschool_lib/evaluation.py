@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-import numpy as np
 import pandas as pd
 
 from . import allocation as al
@@ -45,7 +44,6 @@ from .schema import (
     INCIDENT_TYPE,
     INCIDENT_TYPES,
     ITEM,
-    JOIN,
     LEVEL,
     NAME,
     RESPONDENT,
@@ -71,7 +69,7 @@ from .settings import (
     is_ceiling_target,
     is_count_target,
 )
-from .survey import MATCHED_BY, class_name_of
+from .survey import class_name_of, joining
 
 # --- column names of the evaluation tables ---------------------------------------------------------
 INDICATOR = "指标"
@@ -237,7 +235,7 @@ def participants_attending(attendance: pd.DataFrame, taking_part_ids: set[str]) 
 
 def participation(students: pd.DataFrame, applications: pd.DataFrame, took_part: set[str]) -> pd.DataFrame:
     """Per grade and for the school: students, applicants, those who took part, and the two rates."""
-    applied_ids = set(applications.loc[_applied(applications), STUDENT_ID].astype(str))
+    applied_ids = set(joining(applications)[STUDENT_ID].astype(str))
     table = pd.DataFrame({GRADE: students[GRADE].astype(int), STUDENT_ID: students[STUDENT_ID].astype(str)})
     table[APPLIED] = table[STUDENT_ID].isin(applied_ids)
     table[TOOK_PART] = table[STUDENT_ID].isin(took_part)
@@ -250,12 +248,6 @@ def participation(students: pd.DataFrame, applications: pd.DataFrame, took_part:
     grades[RATE_OF_APPLICANTS] = _rate_column(grades, "申请且参加", APPLIED)
     grades[RATE_OF_SCHOOL] = _rate_column(grades, TOOK_PART, STUDENTS_COUNT)
     return grades
-
-
-def _applied(applications: pd.DataFrame) -> pd.Series:
-    """Applications matched to the student list whose family asked to join."""
-    matched = applications[MATCHED_BY] != "未匹配" if MATCHED_BY in applications else True
-    return applications[JOIN].map(lambda v: bool(v) if isinstance(v, (bool, np.bool_)) else False) & matched
 
 
 def group_of_each_row(attendance: pd.DataFrame, timetable: pd.DataFrame, care_members: pd.DataFrame,
@@ -561,8 +553,7 @@ def fee_state(plan) -> pd.DataFrame:
     from . import fees
 
     totals = plan.ledger.totals()
-    spending = fees.money_sum(plan.budget.lines.loc[plan.budget.lines[fees.FLOW] == fees.SPENDING, fees.AMOUNT])
-    income = fees.money_sum(plan.budget.lines.loc[plan.budget.lines[fees.FLOW] == fees.INCOME, fees.AMOUNT])
+    spending, income = plan.budget.total(fees.SPENDING), plan.budget.total(fees.INCOME)
     refused_amount = _refused_amount(plan)
     set_aside = int((plan.attendance.accounting[fees.OUTCOME] == fees.SET_ASIDE).sum()) if plan.attendance is not None else 0
     lines = [
@@ -585,7 +576,7 @@ def spending_compliance(plan) -> tuple[Decimal, Decimal]:
     """(spending fee income may pay, all spending planned): 经费使用合规率 of seed 003."""
     from . import fees
 
-    spending = fees.money_sum(plan.budget.lines.loc[plan.budget.lines[fees.FLOW] == fees.SPENDING, fees.AMOUNT])
+    spending = plan.budget.total(fees.SPENDING)
     return spending, spending + _refused_amount(plan)
 
 

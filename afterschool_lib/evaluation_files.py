@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font
 
 from . import evaluation as ev
 from .charts import bar_chart, target_chart
+from .display import is_rate_column
 from .files import write_bytes_atomic
 from .problems import Problem, Severity, problems_table
 from .workbooks import add_table_sheet, exact_numbers, new_workbook, workbook_bytes
@@ -79,7 +80,7 @@ def _with_float_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Rate columns as floats (blank where nothing was counted), so Excel shows them as 92.3%."""
     out = frame.copy()
     for column in out.columns:
-        if (str(column).endswith("率") or column == "占比") and column != ev.DEFINITION:
+        if is_rate_column(column):
             out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
     return out
 

@@ -1089,10 +1089,13 @@ class Budget:
     consumables: pd.DataFrame
     problems: tuple[Problem, ...] = ()
 
+    def total(self, flow: str) -> Decimal:
+        """All the term's 收入 (INCOME) or 支出 (SPENDING) lines added up, exactly."""
+        return money_sum(self.lines.loc[self.lines[FLOW] == flow, AMOUNT])
+
     @property
     def balance(self) -> Decimal:
-        return money_sum(self.lines.loc[self.lines[FLOW] == INCOME, AMOUNT]) - money_sum(
-            self.lines.loc[self.lines[FLOW] == SPENDING, AMOUNT])
+        return self.total(INCOME) - self.total(SPENDING)
 
 
 def budget(ledger: Ledger, subsidies: pd.DataFrame | None = None, expenses: pd.DataFrame | None = None,

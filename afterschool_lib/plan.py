@@ -23,6 +23,7 @@ from .schema import (
     ACTIVITY_NAME, CATEGORY, DATE, DAY_WEEKDAY, FOLLOWS_WEEKDAY, GRADE, HARDSHIP, LEFT_BEHIND,
     GRADE_NAMES, MIGRANT, NOTE, STAFF_TYPE, STAFF_TYPES, STUDENT_ID, SUBMITTED_AT,
 )
+from .survey import joining
 from .term_calendar import MAKEUP_WORKDAY, STATUTORY_HOLIDAY, SUSPENDED
 from .term_setup import month_summary
 
@@ -42,10 +43,6 @@ def _date(day: dt.date | pd.Timestamp) -> str:
 def _short(day: dt.date | pd.Timestamp) -> str:
     day = pd.Timestamp(day)
     return f"{day.month}月{day.day}日"
-
-
-def _percent(value) -> str:
-    return f"{Decimal(str(value)) * 100:.0f}%"
 
 
 def _yuan(amount: Decimal) -> str:
@@ -86,11 +83,7 @@ def _principles() -> list:
 def _targets(record) -> list:
     rows = []
     for name, value in record.settings.targets:
-        if ev.is_count(name):
-            goal = f"{'不超过' if ev.lower_is_better(name) else '不少于'} {int(value)}"
-        else:
-            goal = f"{'不超过' if ev.lower_is_better(name) else '不低于'} {_percent(value)}"
-        rows.append((name, goal, ev.DEFINITIONS.get(name, "")))
+        rows.append((name, ev.target_text({ev.INDICATOR: name, ev.TARGET: value}), ev.DEFINITIONS.get(name, "")))
     table = pd.DataFrame(rows, columns=["指标", "目标", "计算方法"])
     return [Heading("工作目标"),
             Paragraph("本学期课后服务力争做到家长放心、学生喜欢、社会认可，学期末对照以下目标逐项评价，评价结果向家长公布："),
@@ -128,7 +121,7 @@ def _organisation(record) -> list:
 def _served(record) -> list:
     people = record.groups.people
     students = record.frame("students")
-    applied = people.applications[(people.applications["匹配方式"] != "未匹配") & people.applications["参加课后服务"].eq(True)]
+    applied = joining(people.applications)
     taking = people.taking_part
     by_grade = pd.DataFrame({
         "年级": list(GRADE_NAMES),
@@ -244,7 +237,7 @@ def _staff(record) -> list:
     serving = duties.drop_duplicates(sf.STAFF_ID)
     by_type = serving[STAFF_TYPE].value_counts()
     counts = "、".join(f"{t} {int(by_type[t])} 人" for t in STAFF_TYPES if t in by_type)
-    subsidy = sf.subsidies(duties, record.calendar, record.settings.periods_per_day, sf.SubsidyRule.from_settings(record.settings))
+    subsidy = record.subsidies
     total = fees.money_sum(subsidy[sf.AMOUNT]) if len(subsidy) else Decimal("0.00")
     duty_days = record.settings.duty_per_day
     trained = int((staff["安全培训"] == "已完成").sum())

@@ -437,7 +437,9 @@ def participation_by_grade(status: pd.DataFrame) -> pd.DataFrame:
 
 def joining(applications: pd.DataFrame) -> pd.DataFrame:
     """The matched applications that ask to join: the demand the school plans for."""
-    keep = (applications[MATCHED_BY] != "未匹配") & applications[JOIN].fillna(False).astype(bool)
+    # a frame that was never matched against the student list (a hand-made one) has no 匹配方式
+    matched = applications[MATCHED_BY] != "未匹配" if MATCHED_BY in applications else True
+    keep = matched & applications[JOIN].fillna(False).astype(bool)
     return applications[keep]
 
 

@@ -151,13 +151,21 @@ def solve_roster(check: FolderCheck, groups: TermGroups, pins=()):
                           settings.duty_per_day, pins, activities_file=check.inputs["activities"].file_name)
 
 
-def term_fee_plan(check: FolderCheck, groups: TermGroups, staffing: TermStaffing):
-    """The fee plan of step 04 (ledger, attendance check, budget) from the groups and duties."""
-    from . import fees
+def term_subsidies(check: FolderCheck, staffing: TermStaffing) -> pd.DataFrame:
+    """Each person's subsidy per month from the duties, the calendar and the settings' rule."""
     from . import staffing as sf
 
     settings = check.settings
-    subsidy = sf.subsidies(staffing.duties, check.calendar, settings.periods_per_day, sf.SubsidyRule.from_settings(settings))
+    return sf.subsidies(staffing.duties, check.calendar, settings.periods_per_day, sf.SubsidyRule.from_settings(settings))
+
+
+def term_fee_plan(check: FolderCheck, groups: TermGroups, staffing: TermStaffing, subsidy: pd.DataFrame | None = None):
+    """The fee plan of step 04 (ledger, attendance check, budget) from the groups and duties;
+    ``subsidy`` when the caller has already worked it out (:func:`term_subsidies`)."""
+    from . import fees
+
+    settings = check.settings
+    subsidy = term_subsidies(check, staffing) if subsidy is None else subsidy
     return fees.plan_fees(settings, check.calendar, groups.people.taking_part, check.frame("attendance"),
                           students=check.frame("students"), subsidies=subsidy, expenses=check.frame("expenses"),
                           activities=check.frame("activities"))
@@ -242,6 +250,7 @@ class TermRecord:
     fees: object  # fees.FeePlan
     evaluation: object | None  # evaluation.Evaluation
     sources: tuple[str, ...]
+    subsidies: pd.DataFrame  # per person and month, as staffing.subsidies gives them
 
     @property
     def settings(self):
@@ -263,7 +272,8 @@ def load_term_record(data_dir: Path | str, check: FolderCheck, out_dir: Path | s
     has_results = (attendance is not None and len(attendance)) or (answers is not None and len(answers))
     groups = load_term_groups(data_dir, check, out_dir)
     staffing = load_term_staffing(data_dir, check, out_dir, groups)
-    plan = term_fee_plan(check, groups, staffing)
+    subsidy = term_subsidies(check, staffing)
+    plan = term_fee_plan(check, groups, staffing, subsidy)
     evaluation = None
     if has_results:
         last_term = ef.previous_source(data_dir)
@@ -271,4 +281,4 @@ def load_term_record(data_dir: Path | str, check: FolderCheck, out_dir: Path | s
         evaluation, _, _ = load_term_evaluation(data_dir, check, out_dir, previous, plan=plan, groups=groups,
                                                 staffing=staffing)
     return TermRecord(check, groups, staffing, plan, evaluation,
-                      (f"社团分配：{groups.source}", f"排班：{staffing.source}"))
+                      (f"社团分配：{groups.source}", f"排班：{staffing.source}"), subsidy)
