@@ -91,7 +91,7 @@ def explanation(allocation: al.Allocation, public: bool = False) -> pd.DataFrame
         ("分配方法", f"{allocation.method}：{al.METHOD_NAMES[allocation.method]}"),
         ("随机种子", str(allocation.seed)),
         ("优先级", priority),
-        ("抽签码", f"把“{allocation.seed}:学号”（如 {allocation.seed}:2023070101）用 SHA-256 计算摘要，取前 {al.CODE_SHOWN} 位；"
+        ("抽签码", f"把“{allocation.seed}:学号”（随机种子、英文冒号和学生的学号连在一起）用 SHA-256 计算摘要，取前 {al.CODE_SHOWN} 位；"
                    "抽签码不会改变，任何人都能复核"),
         ("抽签号", "全体申请学生按抽签码从小到大排序，排第 1 的抽签号为 1；同一优先级内抽签号小的先安排。"
                    "学期中有学生退出或新申请时，抽签号可能前后移动一两位，但学生之间的先后不变"),

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
+from .display import is_rate_column
 from .files import fixed_zip, write_bytes_atomic
 from .schema import PHONE, STUDENT_ID
 
@@ -103,7 +104,7 @@ def add_table_sheet(book: Workbook, title: str, frame: pd.DataFrame, text_column
         series = frame.iloc[:, j - 1]
         number_format = "@" if column in text_columns else (
             "yyyy-mm-dd" if pd.api.types.is_datetime64_any_dtype(series) else
-            "0.0%" if column.endswith("率") and pd.api.types.is_float_dtype(series) else None)
+            "0.0%" if is_rate_column(column) and pd.api.types.is_float_dtype(series) else None)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
             if number_format:
                 cell.number_format = number_format

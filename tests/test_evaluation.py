@@ -938,11 +938,11 @@ def test_every_rate_in_the_report_is_a_fraction(sample_run):
 
 def test_rates_are_shown_as_percentages(sample_run):
     book = openpyxl.load_workbook(sample_run.report)
-    for title in ("满意度_按身份", "参与情况", "出勤_按月", "校内完成作业", "人员考评"):
+    for title in ("满意度_按身份", "参与情况", "出勤_按月", "校内完成作业", "人员考评", "意见主题"):
         sheet = book[title]
         header = [c.value for c in sheet[1]]
         for j, column in enumerate(header, start=1):
-            if "率" in str(column):
+            if "率" in str(column) or column == "占比":
                 formats = {sheet.cell(row=i, column=j).number_format for i in range(2, sheet.max_row + 1)
                            if sheet.cell(row=i, column=j).value is not None}
                 assert formats == {"0.0%"}, (title, column, formats)
